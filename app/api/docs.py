@@ -1,0 +1,57 @@
+"""The human entry points: `/` and the two docs pages, whose assets the app serves itself."""
+
+from fastapi import APIRouter, Header
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+
+router = APIRouter(include_in_schema=False)
+
+SWAGGER_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Xinjiang land port statistics API - Swagger UI</title>
+<link rel="stylesheet" href="/static/swagger-ui/swagger-ui.css">
+<link rel="icon" type="image/png" href="/static/swagger-ui/favicon-32x32.png">
+</head><body><div id="swagger-ui"></div>
+<script src="/static/swagger-ui/swagger-ui-bundle.js"></script>
+<script src="/static/swagger-ui/init.js"></script>
+</body></html>"""
+
+REDOC_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Xinjiang land port statistics API - ReDoc</title>
+<link rel="icon" type="image/png" href="/static/swagger-ui/favicon-32x32.png">
+</head><body><redoc spec-url="/openapi.json"></redoc>
+<script src="/static/redoc/redoc.standalone.js"></script>
+</body></html>"""
+
+INDEX = {
+    "name": "Xinjiang land port statistics",
+    "description": "Figures for the Urumqi, Alataw, Bakti and Horgos land ports, from Xinhua, 2023-02-09.",
+    "links": {
+        "ports": "/v1/ports",
+        "metrics": "/v1/metrics",
+        "observations": "/v1/observations",
+        "sources": "/v1/sources",
+        "health": "/healthz",
+        "openapi": "/openapi.json",
+        "docs": "/docs",
+        "redoc": "/redoc",
+    },
+}
+
+
+@router.get("/")
+def index(accept: str | None = Header(default=None)) -> Response:
+    """Browsers go to the docs page; API clients get a JSON index of links."""
+    if accept and "text/html" in accept:
+        return RedirectResponse("/docs", status_code=303, headers={"Vary": "Accept"})
+    return JSONResponse(INDEX, headers={"Vary": "Accept"})
+
+
+@router.get("/docs")
+def swagger_ui() -> HTMLResponse:
+    return HTMLResponse(SWAGGER_PAGE)
+
+
+@router.get("/redoc")
+def redoc() -> HTMLResponse:
+    return HTMLResponse(REDOC_PAGE)

@@ -1,0 +1,131 @@
+import csv
+import io
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Header, Path, Query
+from fastapi.responses import Response
+
+from app.api.deps import DatasetDep, Limit, Offset
+from app.api.problems import InvalidParameter, error_responses
+from app.dataset import Dataset, NotFound
+from app.schemas import Observation, Page
+
+router = APIRouter(prefix="/v1/observations", tags=["observations"])
+
+CSV_MEDIA_TYPE = "text/csv; charset=utf-8; header=present"
+CSV_COLUMNS = [
+    "id", "port", "metric", "value", "unit", "qualifier", "value_text", "unit_text", "scope",
+    "period_start", "period_end", "period_text", "yoy_change_pct", "yoy_qualifier", "yoy_text",
+    "prior_year_value", "prior_year_qualifier", "source_id", "quote", "quote_start", "quote_end", "note",
+]  # fmt: skip
+CSV_EXAMPLE = (
+    ",".join(CSV_COLUMNS) + "\r\n"
+    "alataw-cargo-tonnage-2023-01,alataw,cargo_tonnage,1110000,tonnes,more_than,more than 1.11 million tonnes,"
+    "tonnes,cargo transported,2023-01-01,2023-01-31,in January,12.8,exact,up 12.8 percent year on year,"
+    '984042.55,more_than,xinhua-2023-02-09-xinjiang-land-ports,"The Alataw port, ...",965,1212,\r\n'
+)
+
+
+def wants_csv(format: str | None, accept: str | None) -> bool:
+    """`?format=` decides; without it, CSV only when the Accept header ranks text/csv above JSON."""
+    if format is not None:
+        return format == "csv"
+    quality = {"application/json": 0.0, "text/csv": 0.0}
+    for part in (accept or "").split(","):
+        media_type, *params = (piece.strip() for piece in part.split(";"))
+        q = next((p[2:] for p in params if p.startswith("q=")), "1")
+        try:
+            value = float(q)
+        except ValueError:
+            continue
+        if media_type in quality:
+            quality[media_type] = max(quality[media_type], value)
+    return quality["text/csv"] > quality["application/json"]
+
+
+def to_csv(observations: list[Observation]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)  # RFC 4180: CRLF line ends, quotes where needed
+    writer.writerow(CSV_COLUMNS)
+    for o in observations:
+        row = o.model_dump(mode="json")
+        row.update(source_id=o.source.id, quote=o.source.quote, quote_start=o.source.start, quote_end=o.source.end)
+        writer.writerow("" if row[column] is None else row[column] for column in CSV_COLUMNS)
+    return buffer.getvalue()
+
+
+def filter_observations(
+    dataset: Dataset, port: str | None, metric: str | None, period_from: date | None, period_to: date | None
+) -> list[Observation]:
+    """Observations whose period overlaps [period_from, period_to]; a running total (no start)
+    counts as starting at the beginning of time."""
+    if period_from and period_to and period_to < period_from:
+        raise InvalidParameter("period_to", "period_to is before period_from.")
+    try:
+        port_id = dataset.port(port).id if port is not None else None
+    except NotFound as error:
+        raise InvalidParameter("port", "Unknown port.", sorted(error.valid)) from None
+    try:
+        metric_id = dataset.metric(metric).id if metric is not None else None
+    except NotFound as error:
+        raise InvalidParameter("metric", "Unknown metric.", sorted(error.valid)) from None
+    return [
+        o
+        for o in dataset.select(port=port_id, metric=metric_id)
+        if (period_from is None or o.period_end >= period_from)
+        and (period_to is None or o.period_start is None or o.period_start <= period_to)
+    ]
+
+
+@router.get(
+    "",
+    summary="List and filter the observations",
+    description=(
+        "Every figure, filterable by port, metric and period. A period filter keeps the observations whose "
+        "period overlaps it. `?format=csv`, or `Accept: text/csv`, returns CSV with a header row."
+    ),
+    responses={
+        200: {"content": {"text/csv": {"schema": {"type": "string"}, "example": CSV_EXAMPLE}}},
+        **error_responses(422),
+    },
+)
+def list_observations(
+    dataset: DatasetDep,
+    port: Annotated[
+        str | None, Query(max_length=100, description="Port id or other name.", examples=["alataw"])
+    ] = None,
+    metric: Annotated[str | None, Query(max_length=100, description="Metric id.", examples=["cargo_tonnage"])] = None,
+    period_from: Annotated[
+        date | None, Query(description="Keep periods ending on or after this day.", examples=["2023-01-01"])
+    ] = None,
+    period_to: Annotated[
+        date | None, Query(description="Keep periods starting on or before this day.", examples=["2023-01-31"])
+    ] = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+    format: Annotated[
+        Literal["json", "csv"] | None, Query(description="Representation; overrides the Accept header.")
+    ] = None,
+    accept: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> Page[Observation]:
+    found = filter_observations(dataset, port, metric, period_from, period_to)
+    page = found[offset : offset + limit]
+    if wants_csv(format, accept):
+        return Response(to_csv(page), media_type=CSV_MEDIA_TYPE)
+    return Page(items=page, total=len(found), limit=limit, offset=offset)
+
+
+@router.get(
+    "/{observation}",
+    summary="One observation (permalink)",
+    description="A single figure by its id, with the quote it came from.",
+    responses=error_responses(404, 422),
+)
+def get_observation(
+    dataset: DatasetDep,
+    observation: Annotated[
+        str, Path(max_length=200, description="Observation id.", examples=["alataw-cargo-tonnage-2023-01"])
+    ],
+) -> Observation:
+    return dataset.observation(observation)

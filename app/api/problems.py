@@ -1,0 +1,91 @@
+"""Every error is an RFC 9457 problem document (application/problem+json), never a traceback."""
+
+import logging
+from http import HTTPStatus
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from app.dataset import NotFound
+from app.schemas import Problem
+
+logger = logging.getLogger(__name__)
+
+MEDIA_TYPE = "application/problem+json"
+ALLOWED_METHODS = "GET, HEAD"
+
+
+class InvalidParameter(Exception):
+    """A parameter that is well formed but names nothing, or conflicts with another."""
+
+    def __init__(self, parameter: str, detail: str, valid: list[str] | None = None):
+        super().__init__(detail)
+        self.parameter = parameter
+        self.detail = detail
+        self.valid = valid
+
+
+def problem(status: int, detail: str, headers: dict[str, str] | None = None, **extra) -> JSONResponse:
+    body = Problem(title=HTTPStatus(status).phrase, status=status, detail=detail, **extra)
+    return JSONResponse(
+        body.model_dump(exclude_none=True), status_code=status, media_type=MEDIA_TYPE, headers=headers
+    )
+
+
+def error_responses(*statuses: int) -> dict:
+    """OpenAPI entries for the errors a route can answer."""
+    descriptions = {
+        404: "No such id; `valid_values` lists the ids that exist.",
+        422: "A parameter is invalid; `errors` says which and why.",
+    }
+    return {
+        status: {"model": Problem, "description": descriptions[status], "content": {MEDIA_TYPE: {}}}
+        for status in statuses
+    }
+
+
+def _not_found(request: Request, error: NotFound) -> JSONResponse:
+    valid = sorted(error.valid)
+    return problem(404, f"No such {error.kind}. Valid ids: {', '.join(valid)}.", valid_values=valid)
+
+
+def _invalid_parameter(request: Request, error: InvalidParameter) -> JSONResponse:
+    extra = {"valid_values": error.valid} if error.valid else {}
+    return problem(422, error.detail, errors=[{"in": "query", "name": error.parameter, "message": error.detail}], **extra)
+
+
+def _validation(request: Request, error: RequestValidationError) -> JSONResponse:
+    # Only where and what: the raw input is not echoed back.
+    errors = [
+        {"in": str(e["loc"][0]), "name": ".".join(str(part) for part in e["loc"][1:]), "message": e["msg"]}
+        for e in error.errors()
+    ]
+    summary = "; ".join(f"{e['in']} parameter {e['name']!r}: {e['message']}" for e in errors)
+    return problem(422, f"Invalid request: {summary}.", errors=errors)
+
+
+def _http(request: Request, error: HTTPException) -> JSONResponse:
+    headers = dict(error.headers or {})
+    if error.status_code == 405:
+        headers["Allow"] = ALLOWED_METHODS
+        detail = f"This API only reads. Allowed methods: {ALLOWED_METHODS}."
+    elif error.status_code == 404:
+        detail = "No such resource. Start from /v1/ports, /v1/metrics, /v1/observations or /docs."
+    else:
+        detail = str(error.detail)
+    return problem(error.status_code, detail, headers=headers)
+
+
+def _unexpected(request: Request, error: Exception) -> JSONResponse:
+    logger.exception("unhandled error on %s %s", request.method, request.url.path)
+    return problem(500, "Internal error; it has been logged.")
+
+
+def add_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(NotFound, _not_found)
+    app.add_exception_handler(InvalidParameter, _invalid_parameter)
+    app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(HTTPException, _http)
+    app.add_exception_handler(Exception, _unexpected)

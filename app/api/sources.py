@@ -1,0 +1,37 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+
+from app.api.deps import DatasetDep, Limit, Offset
+from app.api.problems import error_responses
+from app.schemas import Page, Source, SourceDetail
+
+router = APIRouter(prefix="/v1/sources", tags=["sources"])
+
+SourceKey = Annotated[
+    str, Path(max_length=200, description="Source id.", examples=["xinhua-2023-02-09-xinjiang-land-ports"])
+]
+
+
+@router.get(
+    "",
+    summary="List the source documents",
+    description="The articles the figures come from: publisher, date, headline and address.",
+    responses=error_responses(422),
+)
+def list_sources(dataset: DatasetDep, limit: Limit = 100, offset: Offset = 0) -> Page[Source]:
+    sources = [Source(**s.model_dump(exclude={"text"})) for s in dataset.sources.values()]
+    return Page(items=sources[offset : offset + limit], total=len(sources), limit=limit, offset=offset)
+
+
+@router.get(
+    "/{source}",
+    summary="One source document, with its full text",
+    description=(
+        "The article's metadata and its full `text`, exactly as received. Each observation's "
+        "`source.start`/`source.end` are offsets into this text, in Unicode characters."
+    ),
+    responses=error_responses(404, 422),
+)
+def get_source(dataset: DatasetDep, source: SourceKey) -> SourceDetail:
+    return dataset.source(source)

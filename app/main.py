@@ -1,0 +1,68 @@
+"""Assembles the app: the dataset loaded at start, error handling, one router per resource,
+and the self-hosted docs. `app.main:app` is the ASGI app."""
+
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from app.api import docs, health, metrics, observations, ports, sources
+from app.api.problems import add_problem_handlers
+from app.dataset import file_sha256, load_dataset
+from app.db import check_database
+from app.middleware import HeadAsGet
+from app.settings import PROJECT_ROOT, get_settings
+
+DESCRIPTION = """
+Trade figures for four land ports in Xinjiang, China (**Urumqi, Alataw, Bakti, Horgos**), as reported by
+Xinhua News Agency on **2023-02-09** in "Wondrous Xinjiang: Busy land ports herald thriving foreign trade"
+([article](https://english.news.cn/20230209/00008459e7a2499e98febae6b28a42bb/c.html)); the full text is at
+`/v1/sources/xinhua-2023-02-09-xinjiang-land-ports`.
+
+**Every figure carries its source.** Each observation has `source.quote`, the article's exact words, and
+`source.start`/`source.end`, offsets into the article's text such that `text[start:end] == quote`.
+
+**Bounds stay bounds.** `qualifier` says how `value` relates to the true figure: "more than 1.11 million
+tonnes" is `value: 1110000, qualifier: more_than`, never an exact 1.11 million. `prior_year_value` is
+*derived* from the value and its year-on-year change, not stated by the source.
+
+**Nothing is invented.** A port the article names without figures (Horgos) has no observations.
+
+Read-only: only GET and HEAD. Errors are RFC 9457 problem details (`application/problem+json`).
+"""
+
+TAGS = [
+    {"name": "ports", "description": "The four land ports, addressable by id or any of their other names."},
+    {"name": "metrics", "description": "What is measured, and in which unit."},
+    {"name": "observations", "description": "The figures themselves, each with its quote; JSON or CSV."},
+    {"name": "sources", "description": "The article the figures come from, with its full text."},
+    {"name": "health", "description": "For probes and monitoring."},
+]
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    # Refuses to start on a missing, corrupt or unmigrated database: DatabaseError names the file.
+    path = get_settings().database_path
+    engine = check_database(path)
+    app.state.dataset = load_dataset(engine, version=file_sha256(path))
+    engine.dispose()
+    yield
+
+
+app = FastAPI(
+    title="Xinjiang land port statistics",
+    version="1.0.0",
+    summary="Trade figures of the Urumqi, Alataw, Bakti and Horgos land ports, each with the words it came from.",
+    description=DESCRIPTION,
+    openapi_tags=TAGS,
+    license_info={"name": "Code: MIT. Article text: (c) Xinhua News Agency, quoted as the figures' source."},
+    docs_url=None,
+    redoc_url=None,
+    lifespan=lifespan,
+)
+add_problem_handlers(app)
+for module in (ports, metrics, observations, sources, health, docs):
+    app.include_router(module.router)
+app.add_middleware(HeadAsGet)
+app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "app" / "static"), name="static")

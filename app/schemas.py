@@ -1,0 +1,147 @@
+"""The public shapes of the API. They are the contract: storage (app/models.py) may change
+under them without clients noticing."""
+
+from datetime import date
+from typing import Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Qualifier = Literal["exact", "more_than", "at_least", "less_than", "at_most", "approximately"]
+
+QUALIFIER_DOC = (
+    "How `value` relates to the true figure, from the article's own words: `exact` (no qualifier), "
+    "`more_than` (\"more than\", \"over\", \"exceeded\"), `at_least`, `less_than`, `at_most` (\"within\"), "
+    "`approximately`. A bound is never rounded into an exact value."
+)
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int = Field(description="Number of items matching the request, across all pages.")
+    limit: int = Field(description="Most items returned on one page.")
+    offset: int = Field(description="Items skipped before the first one returned.")
+
+
+class SourceRef(BaseModel):
+    id: str = Field(examples=["xinhua-2023-02-09-xinjiang-land-ports"])
+    quote: str = Field(description="The article's exact words this figure was read from.")
+    start: int = Field(description="Offset of the quote in the article's `text`, in Unicode characters.")
+    end: int = Field(description="End of the quote: `text[start:end] == quote`.")
+    href: str = Field(description="The source document.", examples=["/v1/sources/xinhua-2023-02-09-xinjiang-land-ports"])
+
+
+class Observation(BaseModel):
+    """One figure the article states, with the words it came from."""
+
+    id: str = Field(examples=["alataw-cargo-tonnage-2023-01"])
+    port: str = Field(description="Port id.", examples=["alataw"])
+    metric: str = Field(description="Metric id.", examples=["cargo_tonnage"])
+    value: int | float = Field(description="The number the article states, in `unit`.", examples=[1110000])
+    unit: str = Field(description="The metric's unit.", examples=["tonnes"])
+    qualifier: Qualifier = Field(description=QUALIFIER_DOC, examples=["more_than"])
+    value_text: str = Field(description="The figure as written.", examples=["more than 1.11 million tonnes"])
+    unit_text: str = Field(description="The unit as written.", examples=["tonnes"])
+    scope: str | None = Field(description="What is counted, in the article's words.", examples=["cargo transported"])
+    period_start: date | None = Field(
+        description="First day covered; null for a running total since a service began, or a statement of how things stood.",
+        examples=["2023-01-01"],
+    )
+    period_end: date = Field(description="Last day covered.", examples=["2023-01-31"])
+    period_text: str | None = Field(description="The period as written; null where the article gives none.", examples=["in January"])
+    yoy_change_pct: float | None = Field(description="Year-on-year change in percent, as stated; null if none.", examples=[12.8])
+    yoy_qualifier: Qualifier | None = Field(description="How `yoy_change_pct` relates to the true change.", examples=["exact"])
+    yoy_text: str | None = Field(description="The change as written.", examples=["up 12.8 percent year on year"])
+    prior_year_value: float | None = Field(
+        description=(
+            "DERIVED, not stated by the source: value / (1 + yoy_change_pct / 100), rounded to 2 decimals. "
+            "Null without a year-on-year change, or where the two qualifiers bound it in opposite directions."
+        ),
+        examples=[984042.55],
+    )
+    prior_year_qualifier: Qualifier | None = Field(
+        description="How `prior_year_value` relates to the true year-earlier figure, following from both qualifiers.",
+        examples=["more_than"],
+    )
+    note: str | None = Field(description="Why the figure was read this way, where that is not obvious.")
+    source: SourceRef
+    href: str = Field(examples=["/v1/observations?port=alataw&metric=cargo_tonnage"])
+
+
+class PortName(BaseModel):
+    name: str = Field(examples=["Alashankou"])
+    language: str = Field(description="BCP 47 language tag.", examples=["zh-Latn-pinyin"])
+    source_url: str = Field(description="Where this name was found.")
+
+
+class PortLinks(BaseModel):
+    self: str = Field(examples=["/v1/ports/alataw"])
+    observations: str = Field(examples=["/v1/observations?port=alataw"])
+
+
+class Port(BaseModel):
+    id: str = Field(description="Slug used in URLs.", examples=["alataw"])
+    name: str = Field(description="The name the article uses.", examples=["Alataw"])
+    aliases: list[str] = Field(description="Other names that address this port in URLs.", examples=[["Alashankou"]])
+    names: list[PortName] = Field(description="The aliases with their language and where each was found.")
+    links: PortLinks
+
+
+class PortDetail(Port):
+    observations: list[Observation] = Field(description="Every figure for this port; empty where the article gives none.")
+
+
+class MetricLinks(BaseModel):
+    self: str = Field(examples=["/v1/metrics/cargo_tonnage"])
+    observations: str = Field(examples=["/v1/observations?metric=cargo_tonnage"])
+
+
+class Metric(BaseModel):
+    id: str = Field(examples=["cargo_tonnage"])
+    name: str = Field(examples=["Cargo tonnage"])
+    unit: str = Field(examples=["tonnes"])
+    description: str
+    links: MetricLinks
+
+
+class MetricDetail(Metric):
+    observations: list[Observation] = Field(description="Every figure for this metric, across all ports.")
+
+
+class Source(BaseModel):
+    id: str = Field(examples=["xinhua-2023-02-09-xinjiang-land-ports"])
+    publisher: str = Field(examples=["Xinhua News Agency"])
+    dateline: str = Field(examples=["URUMQI, Feb. 9"])
+    published: date = Field(examples=["2023-02-09"])
+    headline: str
+    url: str = Field(description="The article on the publisher's site.")
+    language: str = Field(examples=["en"])
+    sha256: str = Field(description="SHA-256 of the article's UTF-8 bytes, as received.")
+    href: str = Field(examples=["/v1/sources/xinhua-2023-02-09-xinjiang-land-ports"])
+
+
+class SourceDetail(Source):
+    text: str = Field(description="The full article; every observation's quote is `text[start:end]`.")
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    dataset_version: str = Field(description="SHA-256 of the database file being served.")
+    ports: int
+    metrics: int
+    sources: int
+    observations: int
+
+
+class Problem(BaseModel):
+    """An error, as RFC 9457 problem details (`application/problem+json`)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = Field(default="about:blank", examples=["about:blank"])
+    title: str = Field(examples=["Not Found"])
+    status: int = Field(examples=[404])
+    detail: str = Field(examples=["No port 'atlantis'. Valid ids: alataw, bakti, horgos, urumqi."])
+    valid_values: list[str] | None = Field(default=None, description="The values that would have been accepted.")
+    errors: list[dict] | None = Field(default=None, description="Each invalid parameter: where it is and what is wrong.")

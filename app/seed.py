@@ -1,0 +1,165 @@
+"""`python -m app.seed`: check every curated figure against its article, then build the
+database in a new file and swap it in, so a failed seed leaves the old database as it was.
+
+Seeding twice from the same seeds gives the same bytes: rows are written in a fixed order
+and nothing depends on the time of the run.
+"""
+
+import hashlib
+import os
+import sys
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from alembic import command
+from sqlalchemy import create_engine
+from sqlmodel import Session
+
+from app import models
+from app.db import alembic_config
+from app.figures import QUALIFIERS, FigureError, check_figure
+from app.settings import get_settings
+
+
+class SeedError(ValueError):
+    """Seeds that cannot be loaded; the message names each bad figure and its quote."""
+
+
+@dataclass
+class Seeds:
+    sources: list[models.Source]
+    ports: list[models.Port]
+    port_names: list[models.PortName]
+    metrics: list[models.Metric]
+    observations: list[models.Observation]
+
+
+def _read_toml(path: Path) -> dict:
+    with path.open("rb") as f:
+        return tomllib.load(f)
+
+
+def read_sources(seeds_dir: Path) -> list[models.Source]:
+    """Each article is a .txt kept byte for byte beside a .toml of the same name with its metadata."""
+    sources = []
+    for text_path in sorted(seeds_dir.glob("*.txt")):
+        meta = _read_toml(text_path.with_suffix(".toml"))
+        raw = text_path.read_bytes()
+        if meta["id"] != text_path.stem:
+            raise SeedError(f"{text_path.with_suffix('.toml')}: id {meta['id']!r} must be the file name {text_path.stem!r}")
+        sources.append(models.Source(**meta, text=raw.decode("utf-8"), sha256=hashlib.sha256(raw).hexdigest()))
+    return sources
+
+
+def load_seeds(seeds_dir: Path) -> Seeds:
+    """Read and check all seeds. Raises SeedError listing every problem found, not just the first."""
+    sources = {source.id: source for source in read_sources(seeds_dir)}
+    port_rows = _read_toml(seeds_dir / "ports.toml")["port"]
+    metrics = {row["id"]: models.Metric(**row) for row in _read_toml(seeds_dir / "metrics.toml")["metric"]}
+    ports = [models.Port(id=row["id"], name=row["name"]) for row in port_rows]
+    port_names = [
+        models.PortName(port_id=row["id"], **name) for row in port_rows for name in row.get("names", [])
+    ]
+    names_of = {port.id: [port.name] for port in ports}
+    for name in port_names:
+        names_of[name.port_id].append(name.name)
+
+    errors, observations, seen = [], [], set()
+    for figure in _read_toml(seeds_dir / "figures.toml")["figure"]:
+        try:
+            observations.append(_observation(figure, sources, names_of, metrics, seen))
+        except (FigureError, KeyError, TypeError, ValueError) as error:
+            reason = f"missing field {error}" if isinstance(error, KeyError) else str(error)
+            errors.append(f"figure {figure.get('id', '?')!r}: {reason}\n  quote: {figure.get('quote', '')!r}")
+    if errors:
+        raise SeedError("\n".join(errors))
+    return Seeds(
+        sources=list(sources.values()),
+        ports=ports,
+        port_names=port_names,
+        metrics=list(metrics.values()),
+        observations=observations,
+    )
+
+
+# Fields of figures.toml that are not columns: references by id, and what only the check uses.
+_FIGURE_ONLY_FIELDS = {"port", "metric", "source", "context", "cumulative"}
+
+
+def _observation(figure: dict, sources: dict, names_of: dict, metrics: dict, seen: set) -> models.Observation:
+    unknown = figure.keys() - models.Observation.model_fields.keys() - _FIGURE_ONLY_FIELDS
+    if unknown:
+        raise FigureError(f"unknown fields {', '.join(sorted(unknown))}")
+    if figure["id"] in seen:
+        raise FigureError("duplicate id")
+    seen.add(figure["id"])
+    for field, known in (("source", sources), ("port", names_of), ("metric", metrics)):
+        if figure[field] not in known:
+            raise FigureError(f"unknown {field} {figure[field]!r}; known: {', '.join(sorted(known))}")
+    if figure["unit"] != metrics[figure["metric"]].unit:
+        raise FigureError(f"unit {figure['unit']!r} is not the metric's unit {metrics[figure['metric']].unit!r}")
+    for field in ("qualifier", "yoy_qualifier"):
+        if figure.get(field, "exact") not in QUALIFIERS:
+            raise FigureError(f"{field} must be one of {', '.join(QUALIFIERS)}")
+    source = sources[figure["source"]]
+    span = check_figure(figure, source.text, source.published, names_of[figure["port"]])
+    fields = {key: value for key, value in figure.items() if key not in _FIGURE_ONLY_FIELDS}
+    return models.Observation(
+        **fields,
+        port_id=figure["port"],
+        metric_id=figure["metric"],
+        source_id=figure["source"],
+        quote_start=span.start,
+        quote_end=span.end,
+    )
+
+
+def build_database(seeds: Seeds, path: Path) -> None:
+    """Write `seeds` into a fresh database at `path` (which must not exist) at the newest migration."""
+    config = alembic_config()
+    url = f"sqlite:///{path}"
+    config.attributes["database_url"] = url
+    command.upgrade(config, "head")
+    engine = create_engine(url)
+    with Session(engine) as session:
+        for rows in (seeds.sources, seeds.ports, seeds.port_names, seeds.metrics, seeds.observations):
+            session.add_all(rows)
+            session.flush()
+        session.commit()
+    engine.dispose()
+
+
+def seed(seeds_dir: Path, database_path: Path) -> Seeds:
+    """Check the seeds, build the database beside `database_path` and swap it in atomically."""
+    seeds = load_seeds(seeds_dir)
+    database_path.parent.mkdir(parents=True, exist_ok=True)
+    new_path = database_path.with_name(f".{database_path.name}.{os.getpid()}.new")
+    new_path.unlink(missing_ok=True)
+    try:
+        build_database(seeds, new_path)
+        with new_path.open("rb") as f:
+            os.fsync(f.fileno())
+        os.replace(new_path, database_path)
+    finally:
+        new_path.unlink(missing_ok=True)
+    return seeds
+
+
+def main() -> int:
+    settings = get_settings()
+    try:
+        seeds = seed(settings.seeds_dir, settings.database_path)
+    except SeedError as error:
+        print(f"seed: nothing written, {settings.database_path} is unchanged. Bad seeds:\n{error}", file=sys.stderr)
+        return 1
+    print(
+        f"seed: wrote {settings.database_path}: {len(seeds.ports)} ports, {len(seeds.metrics)} metrics, "
+        f"{len(seeds.sources)} sources, {len(seeds.observations)} observations"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,37 @@
+"""Every test runs against the real app and a real SQLite file, seeded from the real seeds."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.seed import seed
+from app.settings import PROJECT_ROOT, get_settings
+
+SEEDS = PROJECT_ROOT / "seeds"
+
+
+@pytest.fixture(scope="session")
+def database(tmp_path_factory) -> Path:
+    """The seeded database the app under test serves."""
+    path = tmp_path_factory.mktemp("db") / "ports.db"
+    seed(SEEDS, path)
+    os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+    get_settings.cache_clear()
+    return path
+
+
+@pytest.fixture(scope="session")
+def client(database) -> TestClient:
+    from app.main import app
+
+    with TestClient(app) as client:
+        yield client
+
+
+@pytest.fixture
+def seeds_copy(tmp_path) -> Path:
+    """A copy of the seeds that a test may break."""
+    return Path(shutil.copytree(SEEDS, tmp_path / "seeds"))

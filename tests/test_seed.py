@@ -1,0 +1,136 @@
+"""Seeding: every figure checked against the article, nothing written unless all pass,
+the old database kept on failure, and the same bytes every time."""
+
+import hashlib
+import os
+import re
+import subprocess
+import sys
+import tomllib
+from datetime import date
+
+import pytest
+
+from app.seed import SeedError, load_seeds, seed
+from tests.conftest import SEEDS
+
+ARTICLE_SHA256 = "0be896afe3b686b0c62ad6abc35f45c341f9183f774769b77ec8f9f029e1e38f"
+
+
+def sha256(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def break_figure(seeds_dir, figure_id, field, value):
+    """Rewrite one field of one figure in figures.toml."""
+    path = seeds_dir / "figures.toml"
+    text = path.read_text(encoding="utf-8")
+    blocks = text.split("[[figure]]")
+    for i, block in enumerate(blocks):
+        if f'id = "{figure_id}"' in block:
+            pattern = rf"^{field} = .*$"
+            assert re.search(pattern, block, flags=re.M), f"{field} not in {figure_id}"
+            blocks[i] = re.sub(pattern, f"{field} = {value}", block, count=1, flags=re.M)
+    path.write_text("[[figure]]".join(blocks), encoding="utf-8")
+
+
+def test_article_is_byte_for_byte_as_received():
+    # The checksum of ../shared/seeds/xinhua-2023-02-09-xinjiang-land-ports.txt as received.
+    ours = (SEEDS / "xinhua-2023-02-09-xinjiang-land-ports.txt").read_bytes()
+    assert hashlib.sha256(ours).hexdigest() == ARTICLE_SHA256
+    assert ours.endswith(" ■".encode()) and not ours.endswith(b"\n")
+
+
+def test_every_quote_is_at_its_offsets():
+    seeds = load_seeds(SEEDS)
+    text = seeds.sources[0].text
+    for o in seeds.observations:
+        assert text[o.quote_start : o.quote_end] == o.quote
+
+
+@pytest.mark.parametrize(
+    "figure_id, field, value, message",
+    [
+        ("alataw-cargo-tonnage-2023-01", "quote", '"more than 1.12 million tonnes of cargo"', "not in the article"),
+        ("alataw-cargo-tonnage-2023-01", "value", "1110001", "reads as 1,110,000, not 1,110,001"),
+        ("alataw-cargo-tonnage-2023-01", "value", "1.11", "reads as"),
+        ("alataw-cargo-tonnage-2023-01", "qualifier", '"exact"', "is qualified more_than, not exact"),
+        ("alataw-cargo-tonnage-2023-01", "yoy_change_pct", "12.9", "reads as (12.8, 'exact')"),
+        ("alataw-cargo-tonnage-2023-01", "period_start", "2023-02-01", "does not match 'in January'"),
+        ("bakti-vehicle-crossings-2023-01", "yoy_qualifier", '"exact"', "reads as (156.0, 'more_than')"),
+        ("bakti-vehicle-crossings-2023-01", "port", '"horgos"', "is not named in the quote"),
+        ("bakti-vehicle-crossings-2023-01", "metric", '"passengers"', "unknown metric 'passengers'"),
+        ("bakti-vehicle-crossings-2023-01", "unit", '"trucks"', "is not the metric's unit"),
+        ("urumqi-freight-trains-2023-02-06", "period_end", "2023-02-07", "does not match 'on Monday'"),
+        ("urumqi-freight-trains-2023-02-06", "value_text", '"6,600th"', "is not in the quote"),
+        ("bakti-inspection-time-2023-02-09", "value", "20", "reads as 30, not 20"),
+    ],
+)
+def test_a_bad_figure_stops_the_seed_naming_figure_and_quote(seeds_copy, tmp_path, figure_id, field, value, message):
+    break_figure(seeds_copy, figure_id, field, value)
+    with pytest.raises(SeedError) as raised:
+        seed(seeds_copy, tmp_path / "new.db")
+    assert f"figure {figure_id!r}" in str(raised.value)
+    assert message in str(raised.value)
+    assert "quote: " in str(raised.value)
+    assert not (tmp_path / "new.db").exists()
+
+
+def test_an_unknown_field_stops_the_seed(seeds_copy, tmp_path):
+    with (seeds_copy / "figures.toml").open("a") as f:
+        f.write('valu = 3\n')  # a typo in the last figure
+    with pytest.raises(SeedError, match="unknown fields valu"):
+        seed(seeds_copy, tmp_path / "new.db")
+
+
+def test_a_failed_seed_leaves_the_existing_database_untouched(seeds_copy, tmp_path):
+    database = tmp_path / "ports.db"
+    seed(SEEDS, database)
+    before = sha256(database)
+    break_figure(seeds_copy, "bakti-cargo-tonnage-2023-01", "value", "34107")
+    with pytest.raises(SeedError):
+        seed(seeds_copy, database)
+    assert sha256(database) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ports.db", "seeds"]  # no half-built file left
+
+
+def test_seeding_twice_gives_the_same_bytes(tmp_path):
+    first, second = tmp_path / "a.db", tmp_path / "b.db"
+    seed(SEEDS, first)
+    seed(SEEDS, second)
+    assert sha256(first) == sha256(second)
+    seed(SEEDS, first)  # over an existing database
+    assert sha256(first) == sha256(second)
+
+
+def run_seed_command(database, seeds_dir=SEEDS):
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "SEEDS_DIR": str(seeds_dir)}
+    return subprocess.run([sys.executable, "-m", "app.seed"], env=env, capture_output=True, text=True, timeout=60)
+
+
+def test_seed_command_reports_what_it_wrote(tmp_path):
+    result = run_seed_command(tmp_path / "ports.db")
+    assert result.returncode == 0, result.stderr
+    assert "4 ports, 4 metrics, 1 sources, 5 observations" in result.stdout
+
+
+def test_seed_command_fails_non_zero_and_says_why(seeds_copy, tmp_path):
+    break_figure(seeds_copy, "alataw-cargo-tonnage-2023-01", "value", "1200000")
+    result = run_seed_command(tmp_path / "ports.db", seeds_copy)
+    assert result.returncode == 1
+    assert "figure 'alataw-cargo-tonnage-2023-01'" in result.stderr
+    assert "more than 1.11 million tonnes" in result.stderr
+    assert "is unchanged" in result.stderr
+    assert not (tmp_path / "ports.db").exists()
+
+
+def test_horgos_has_no_figures():
+    figures = tomllib.loads((SEEDS / "figures.toml").read_text())["figure"]
+    assert {f["port"] for f in figures} == {"urumqi", "alataw", "bakti"}
+
+
+def test_source_metadata():
+    source = load_seeds(SEEDS).sources[0]
+    assert source.published == date(2023, 2, 9)
+    assert source.publisher == "Xinhua News Agency"
+    assert source.url == "https://english.news.cn/20230209/00008459e7a2499e98febae6b28a42bb/c.html"
