@@ -56,7 +56,7 @@ def check_database(path: Path) -> Engine:
                 raise DatabaseError(f"database {path} has a schema unlike the app's ({differences[0]}): re{REBUILD}")
     except exc.DatabaseError as error:
         engine.dispose()
-        raise DatabaseError(f"database {path} is not a readable SQLite database ({error.orig}): re{REBUILD}") from None
+        raise DatabaseError(f"database {path} is corrupt or not a SQLite database ({error.orig}): re{REBUILD}") from None
     except DatabaseError:
         engine.dispose()
         raise

@@ -1,6 +1,7 @@
 """Assembles the app: the dataset loaded at start, error handling, one router per resource,
 and the self-hosted docs. `app.main:app` is the ASGI app."""
 
+import logging
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -9,7 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from app.api import docs, health, metrics, observations, ports, sources
 from app.api.problems import add_problem_handlers
 from app.dataset import file_sha256, load_dataset
-from app.db import check_database
+from app.db import DatabaseError, check_database
 from app.middleware import HeadAsGet
 from app.settings import PROJECT_ROOT, get_settings
 
@@ -40,11 +41,18 @@ TAGS = [
 ]
 
 
+logger = logging.getLogger("uvicorn.error")
+
+
 @asynccontextmanager
 async def lifespan(app: FastAPI):
-    # Refuses to start on a missing, corrupt or unmigrated database: DatabaseError names the file.
     path = get_settings().database_path
-    engine = check_database(path)
+    try:
+        engine = check_database(path)
+    except DatabaseError as error:
+        # Said plainly first; re-raised so that the server stops with a non-zero exit code.
+        logger.error("cannot serve: %s", error)
+        raise
     app.state.dataset = load_dataset(engine, version=file_sha256(path))
     engine.dispose()
     yield

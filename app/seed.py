@@ -19,7 +19,7 @@ from sqlmodel import Session
 
 from app import models
 from app.db import alembic_config
-from app.figures import QUALIFIERS, FigureError, check_figure
+from app.figures import QUALIFIERS, FigureError, check_figure, fold_name
 from app.settings import get_settings
 
 
@@ -62,9 +62,14 @@ def load_seeds(seeds_dir: Path) -> Seeds:
     port_names = [
         models.PortName(port_id=row["id"], **name) for row in port_rows for name in row.get("names", [])
     ]
-    names_of = {port.id: [port.name] for port in ports}
+    names_of = {port.id: [port.id, port.name] for port in ports}
     for name in port_names:
         names_of[name.port_id].append(name.name)
+    owner_of: dict[str, str] = {}
+    for port_id, names in names_of.items():
+        for name in names:
+            if owner_of.setdefault(fold_name(name), port_id) != port_id:
+                raise SeedError(f"ports.toml: the name {name!r} would address both {owner_of[fold_name(name)]} and {port_id}")
 
     errors, observations, seen = [], [], set()
     for figure in _read_toml(seeds_dir / "figures.toml")["figure"]:

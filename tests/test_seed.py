@@ -134,3 +134,10 @@ def test_source_metadata():
     assert source.published == date(2023, 2, 9)
     assert source.publisher == "Xinhua News Agency"
     assert source.url == "https://english.news.cn/20230209/00008459e7a2499e98febae6b28a42bb/c.html"
+
+
+def test_a_name_shared_by_two_ports_stops_the_seed(seeds_copy, tmp_path):
+    path = seeds_copy / "ports.toml"
+    path.write_text(path.read_text().replace('name = "Baktu"', 'name = "Alatau"'))
+    with pytest.raises(SeedError, match="'Alatau' would address both alataw and bakti"):
+        seed(seeds_copy, tmp_path / "new.db")

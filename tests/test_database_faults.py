@@ -1,0 +1,129 @@
+"""The server refuses a database it cannot serve, naming the file; serving never writes to it."""
+
+import hashlib
+import os
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+from app.db import DatabaseError, check_database
+from app.seed import seed
+from tests.conftest import SEEDS
+
+
+def seeded(tmp_path):
+    path = tmp_path / "ports.db"
+    seed(SEEDS, path)
+    return path
+
+
+def corrupt(tmp_path):
+    path = seeded(tmp_path)
+    data = bytearray(path.read_bytes())
+    data[4096:8192] = b"\xff" * 4096  # wreck the second page
+    path.write_bytes(bytes(data))
+    return path
+
+
+def not_sqlite(tmp_path):
+    path = tmp_path / "ports.db"
+    path.write_text("this is not a database")
+    return path
+
+
+def unmigrated(tmp_path):
+    path = tmp_path / "ports.db"
+    sqlite3.connect(path).execute("create table other (x)").connection.commit()
+    return path
+
+
+def wrong_schema(tmp_path):
+    path = seeded(tmp_path)
+    connection = sqlite3.connect(path)
+    connection.execute("alter table observation drop column note")
+    connection.commit()
+    connection.close()
+    return path
+
+
+FAULTS = {
+    "missing": (lambda tmp_path: tmp_path / "absent.db", "does not exist"),
+    "corrupt": (corrupt, "corrupt"),
+    "not sqlite": (not_sqlite, "not a SQLite database"),
+    "unmigrated": (unmigrated, "is at migration none"),
+    "wrong schema": (wrong_schema, "schema unlike the app's"),
+}
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+def test_check_database_names_the_file_and_what_to_run(tmp_path, fault):
+    make, message = FAULTS[fault]
+    path = make(tmp_path)
+    with pytest.raises(DatabaseError) as raised:
+        check_database(path)
+    assert str(path) in str(raised.value)
+    assert message in str(raised.value)
+    assert "make seed" in str(raised.value)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(database, port, *extra):
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}"}
+    command = [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port), "--no-server-header", *extra]
+    return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+@pytest.mark.parametrize("fault", ["missing", "corrupt", "unmigrated"])
+def test_the_server_refuses_to_start(tmp_path, fault):
+    make, message = FAULTS[fault]
+    path = make(tmp_path)
+    server = start_server(path, free_port())
+    output, _ = server.communicate(timeout=30)
+    assert server.returncode != 0
+    assert str(path) in output and message in output and "make seed" in output
+
+
+def wait_until_up(port, server, timeout=15.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert server.poll() is None, server.stdout.read()
+        try:
+            return httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+        except httpx.TransportError:
+            time.sleep(0.05)
+    raise TimeoutError("server did not start")
+
+
+def test_serving_never_writes_the_database(tmp_path):
+    path = seeded(tmp_path)
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    port = free_port()
+    server = start_server(path, port)
+    try:
+        assert wait_until_up(port, server).status_code == 200
+        for url in ("/v1/ports", "/v1/ports/bakti", "/v1/observations?format=csv", "/v1/metrics/cargo_tonnage"):
+            assert httpx.get(f"http://127.0.0.1:{port}{url}").status_code == 200
+        assert httpx.post(f"http://127.0.0.1:{port}/v1/ports").status_code == 405
+    finally:
+        server.terminate()
+        server.communicate(timeout=10)
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ports.db"]  # no journal, no WAL, no shm
+
+
+def test_serving_works_from_a_read_only_directory(tmp_path):
+    path = seeded(tmp_path)
+    shutil.copy(path, tmp_path / "copy.db")
+    os.chmod(tmp_path / "copy.db", 0o444)
+    assert check_database(tmp_path / "copy.db")

@@ -1,0 +1,65 @@
+"""The OpenAPI schema documents every route, and the docs pages need nothing from outside."""
+
+import re
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def openapi(client):
+    return client.get("/openapi.json").json()
+
+
+def test_openapi_describes_the_api(openapi):
+    assert openapi["info"]["title"] == "Xinjiang land port statistics"
+    assert "2023-02-09" in openapi["info"]["description"]
+    assert {t["name"] for t in openapi["tags"]} == {"ports", "metrics", "observations", "sources", "health"}
+
+
+def test_every_route_has_summary_description_and_errors(openapi):
+    paths = openapi["paths"]
+    assert set(paths) == {
+        "/v1/ports", "/v1/ports/{port}", "/v1/ports/{port}/metrics/{metric}", "/v1/metrics",
+        "/v1/metrics/{metric}", "/v1/observations", "/v1/observations/{observation}",
+        "/v1/sources", "/v1/sources/{source}", "/healthz",
+    }  # fmt: skip
+    for path, operations in paths.items():
+        operation = operations["get"]
+        assert operation["summary"] and operation["description"], path
+        if "{" in path:
+            assert "404" in operation["responses"], path
+            assert "application/problem+json" in operation["responses"]["404"]["content"]
+        if operation.get("parameters"):
+            assert "422" in operation["responses"], path
+        for parameter in operation.get("parameters", []):
+            if parameter["in"] == "path":
+                assert parameter["schema"].get("examples") or parameter.get("examples"), (path, parameter["name"])
+
+
+def test_prior_year_value_is_documented_as_derived(openapi):
+    description = openapi["components"]["schemas"]["Observation"]["properties"]["prior_year_value"]["description"]
+    assert description.startswith("DERIVED")
+
+
+def test_csv_is_documented(openapi):
+    assert "text/csv" in openapi["paths"]["/v1/observations"]["get"]["responses"]["200"]["content"]
+
+
+@pytest.mark.parametrize("page", ["/docs", "/redoc"])
+def test_docs_pages_load_only_local_assets(client, page):
+    html = client.get(page).text
+    assets = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert assets
+    for asset in assets:
+        assert asset.startswith("/static/"), asset
+        response = client.get(asset)
+        assert response.status_code == 200, asset
+        assert len(response.content) > 100
+    assert "http://" not in html and "https://" not in html
+
+
+def test_root_sends_browsers_to_the_docs_and_clients_to_an_index(client):
+    browser = client.get("/", headers={"Accept": "text/html,*/*"}, follow_redirects=False)
+    assert (browser.status_code, browser.headers["location"]) == (303, "/docs")
+    links = client.get("/", headers={"Accept": "application/json"}).json()["links"]
+    assert links["ports"] == "/v1/ports" and links["docs"] == "/docs"

@@ -1,0 +1,77 @@
+"""HTTP behaviour every route shares: methods, HEAD, problem details for every client error."""
+
+import pytest
+
+PROBLEM = "application/problem+json"
+
+
+def assert_problem(response, status):
+    assert response.status_code == status
+    assert response.headers["content-type"] == PROBLEM
+    body = response.json()
+    assert body["status"] == status
+    assert body["title"] and body["detail"]
+    return body
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
+@pytest.mark.parametrize("url", ["/v1/ports", "/v1/ports/alataw", "/v1/observations", "/healthz"])
+def test_writes_are_405_with_allow(client, method, url):
+    response = client.request(method, url)
+    body = assert_problem(response, 405)
+    assert response.headers["allow"] == "GET, HEAD"
+    assert "only reads" in body["detail"]
+
+
+@pytest.mark.parametrize("url", ["/v1/ports", "/v1/ports/bakti", "/v1/observations?format=csv", "/healthz", "/docs"])
+def test_head_is_get_without_a_body(client, url):
+    get, head = client.get(url), client.head(url)
+    assert head.status_code == get.status_code == 200
+    assert head.content == b""
+    assert head.headers["content-type"] == get.headers["content-type"]
+    assert head.headers["content-length"] == get.headers["content-length"] == str(len(get.content))
+
+
+def test_head_of_an_error_is_the_error_without_a_body(client):
+    response = client.head("/v1/ports/atlantis")
+    assert response.status_code == 404
+    assert response.content == b""
+
+
+def test_unknown_path_is_a_404_problem(client):
+    body = assert_problem(client.get("/v2/ports"), 404)
+    assert "/v1/ports" in body["detail"]
+
+
+@pytest.mark.parametrize(
+    "url, parameter",
+    [
+        ("/v1/observations?limit=0", "limit"),
+        ("/v1/observations?limit=1001", "limit"),
+        ("/v1/observations?limit=ten", "limit"),
+        ("/v1/observations?offset=-1", "offset"),
+        ("/v1/observations?period_from=2023-02-30", "period_from"),
+        ("/v1/observations?period_to=yesterday", "period_to"),
+        ("/v1/observations?period_from=2023-02-01&period_to=2023-01-01", "period_to"),
+        ("/v1/observations?format=xml", "format"),
+        ("/v1/observations?port=atlantis", "port"),
+        ("/v1/observations?metric=passengers", "metric"),
+        ("/v1/ports?limit=-5", "limit"),
+        ("/v1/ports/alataw/metrics/cargo_tonnage?offset=x", "offset"),
+        ("/v1/ports/" + "a" * 5000, "port"),
+    ],
+)
+def test_invalid_parameters_are_422_naming_the_parameter(client, url, parameter):
+    body = assert_problem(client.get(url), 422)
+    assert [e["name"] for e in body["errors"]] == [parameter]
+    assert parameter in body["detail"]
+
+
+def test_unknown_filter_values_list_the_valid_ones(client):
+    body = client.get("/v1/observations?port=atlantis").json()
+    assert body["valid_values"] == ["alataw", "bakti", "horgos", "urumqi"]
+
+
+def test_raw_input_is_not_echoed(client):
+    body = client.get("/v1/observations?limit=<script>alert(1)</script>").text
+    assert "<script>" not in body

@@ -1,0 +1,34 @@
+"""The migrations and the models describe the same schema."""
+
+import sqlite3
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine
+from sqlmodel import SQLModel
+
+from app.db import alembic_config
+
+
+def migrate(path, revision="head"):
+    config = alembic_config()
+    config.attributes["database_url"] = f"sqlite:///{path}"
+    command.upgrade(config, revision)
+    return config
+
+
+def test_autogenerate_finds_no_difference_after_upgrade(tmp_path):
+    path = tmp_path / "m.db"
+    migrate(path)
+    with create_engine(f"sqlite:///{path}").connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), SQLModel.metadata) == []
+
+
+def test_downgrade_to_base_and_back(tmp_path):
+    path = tmp_path / "m.db"
+    config = migrate(path)
+    command.downgrade(config, "base")
+    tables = {row[0] for row in sqlite3.connect(path).execute("select name from sqlite_master where type='table'")}
+    assert tables == {"alembic_version"}
+    command.upgrade(config, "head")

@@ -1,0 +1,122 @@
+"""/v1/observations: every figure of the article, as stated, with its quote."""
+
+import csv
+import io
+
+import pytest
+
+# The figures table: what the article states, and nothing else.
+FIGURES = {
+    "urumqi-freight-trains-2023-02-06": dict(
+        port="urumqi", metric="freight_trains", value=6500, unit="trains", qualifier="exact",
+        period_start=None, period_end="2023-02-06", yoy_change_pct=None, yoy_qualifier=None,
+        prior_year_value=None, prior_year_qualifier=None, value_text="6,500th",
+    ),
+    "alataw-cargo-tonnage-2023-01": dict(
+        port="alataw", metric="cargo_tonnage", value=1110000, unit="tonnes", qualifier="more_than",
+        period_start="2023-01-01", period_end="2023-01-31", yoy_change_pct=12.8, yoy_qualifier="exact",
+        prior_year_value=984042.55, prior_year_qualifier="more_than", value_text="more than 1.11 million tonnes",
+    ),
+    "bakti-vehicle-crossings-2023-01": dict(
+        port="bakti", metric="vehicle_crossings", value=3800, unit="vehicles", qualifier="more_than",
+        period_start="2023-01-01", period_end="2023-01-31", yoy_change_pct=156, yoy_qualifier="more_than",
+        prior_year_value=None, prior_year_qualifier=None, value_text="exceeded 3,800",
+    ),
+    "bakti-cargo-tonnage-2023-01": dict(
+        port="bakti", metric="cargo_tonnage", value=34106, unit="tonnes", qualifier="more_than",
+        period_start="2023-01-01", period_end="2023-01-31", yoy_change_pct=125, yoy_qualifier="exact",
+        prior_year_value=15158.22, prior_year_qualifier="more_than", value_text="over 34,106 tonnes",
+    ),
+    "bakti-inspection-time-2023-02-09": dict(
+        port="bakti", metric="inspection_time", value=30, unit="minutes", qualifier="at_most",
+        period_start=None, period_end="2023-02-09", yoy_change_pct=None, yoy_qualifier=None,
+        prior_year_value=None, prior_year_qualifier=None, value_text="within half an hour",
+    ),
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def article(client):
+    return client.get("/v1/sources/xinhua-2023-02-09-xinjiang-land-ports").json()["text"]
+
+
+def test_lists_exactly_the_figures_of_the_article(client):
+    body = client.get("/v1/observations").json()
+    assert body["total"] == len(FIGURES)
+    assert {o["id"] for o in body["items"]} == set(FIGURES)
+    assert (body["limit"], body["offset"]) == (100, 0)
+
+
+@pytest.mark.parametrize("observation_id", FIGURES)
+def test_each_figure_as_stated(client, article, observation_id):
+    observation = client.get(f"/v1/observations/{observation_id}").json()
+    assert {key: observation[key] for key in FIGURES[observation_id]} == FIGURES[observation_id]
+    source = observation["source"]
+    assert article[source["start"] : source["end"]] == source["quote"]
+    assert observation["value_text"] in source["quote"]
+    assert observation["href"] == f"/v1/observations/{observation_id}"
+
+
+def test_a_bound_is_never_an_exact_value(client):
+    alataw = client.get("/v1/observations/alataw-cargo-tonnage-2023-01").json()
+    assert (alataw["value"], alataw["qualifier"]) == (1110000, "more_than")
+    assert isinstance(alataw["value"], int)
+
+
+@pytest.mark.parametrize(
+    "query, ids",
+    [
+        ("port=bakti", {"bakti-vehicle-crossings-2023-01", "bakti-cargo-tonnage-2023-01", "bakti-inspection-time-2023-02-09"}),
+        ("port=BAKTI&metric=cargo_tonnage", {"bakti-cargo-tonnage-2023-01"}),
+        ("port=Alashankou", {"alataw-cargo-tonnage-2023-01"}),
+        ("metric=cargo_tonnage", {"alataw-cargo-tonnage-2023-01", "bakti-cargo-tonnage-2023-01"}),
+        ("port=horgos", set()),
+        # Periods overlap: January, plus the running total whose period has no start.
+        ("period_to=2023-01-31", {"alataw-cargo-tonnage-2023-01", "bakti-vehicle-crossings-2023-01", "bakti-cargo-tonnage-2023-01", "urumqi-freight-trains-2023-02-06", "bakti-inspection-time-2023-02-09"}),
+        ("period_from=2023-02-01", {"urumqi-freight-trains-2023-02-06", "bakti-inspection-time-2023-02-09"}),
+        ("period_from=2023-02-07", {"bakti-inspection-time-2023-02-09"}),
+        ("period_from=2023-01-15&period_to=2023-01-15", {"alataw-cargo-tonnage-2023-01", "bakti-vehicle-crossings-2023-01", "bakti-cargo-tonnage-2023-01", "urumqi-freight-trains-2023-02-06", "bakti-inspection-time-2023-02-09"}),
+        ("period_from=2023-03-01", set()),
+    ],
+)  # fmt: skip
+def test_filters(client, query, ids):
+    body = client.get(f"/v1/observations?{query}").json()
+    assert {o["id"] for o in body["items"]} == ids
+    assert body["total"] == len(ids)
+
+
+def test_paging(client):
+    everything = client.get("/v1/observations").json()["items"]
+    page = client.get("/v1/observations?limit=2&offset=1").json()
+    assert page["items"] == everything[1:3]
+    assert (page["total"], page["limit"], page["offset"]) == (5, 2, 1)
+    assert client.get("/v1/observations?offset=10").json()["items"] == []
+
+
+@pytest.mark.parametrize(
+    "url, headers",
+    [("/v1/observations?format=csv", {}), ("/v1/observations", {"Accept": "text/csv"})],
+)
+def test_csv(client, url, headers):
+    response = client.get(url, headers=headers)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert {row["id"] for row in rows} == set(FIGURES)
+    alataw = next(row for row in rows if row["id"] == "alataw-cargo-tonnage-2023-01")
+    assert (alataw["value"], alataw["qualifier"], alataw["period_start"]) == ("1110000", "more_than", "2023-01-01")
+    assert alataw["quote"].startswith("The Alataw port")
+    urumqi = next(row for row in rows if row["id"] == "urumqi-freight-trains-2023-02-06")
+    assert urumqi["period_start"] == ""  # null is an empty field
+
+
+def test_json_wins_unless_csv_is_preferred(client):
+    response = client.get("/v1/observations", headers={"Accept": "application/json, text/csv;q=0.5"})
+    assert response.headers["content-type"] == "application/json"
+    response = client.get("/v1/observations?format=json", headers={"Accept": "text/csv"})
+    assert response.headers["content-type"] == "application/json"
+
+
+def test_csv_with_filters(client):
+    response = client.get("/v1/observations?format=csv&port=horgos")
+    assert response.text.strip().splitlines() == [response.text.splitlines()[0]]  # header row only
