@@ -113,12 +113,19 @@ def load_dataset(engine: Engine, version: str) -> Dataset:
     )
 
 
+def _as_written(number: float) -> int | float:
+    """Whole numbers stay whole: the article says 3,800, not 3800.0."""
+    return int(number) if number.is_integer() else number
+
+
 def _observation(row: models.Observation) -> schemas.Observation:
     prior, prior_qualifier = prior_year_value(row.value, row.qualifier, row.yoy_change_pct, row.yoy_qualifier)
     return schemas.Observation(
-        **row.model_dump(exclude={"port_id", "metric_id", "source_id", "quote", "quote_start", "quote_end", "value"}),
-        # Whole numbers are stated as whole numbers: 3800, not 3800.0.
-        value=int(row.value) if row.value.is_integer() else row.value,
+        **row.model_dump(
+            exclude={"port_id", "metric_id", "source_id", "quote", "quote_start", "quote_end", "value", "yoy_change_pct"}
+        ),
+        value=_as_written(row.value),
+        yoy_change_pct=None if row.yoy_change_pct is None else _as_written(row.yoy_change_pct),
         port=row.port_id,
         metric=row.metric_id,
         prior_year_value=prior,

@@ -50,7 +50,7 @@ class Observation(BaseModel):
     )
     period_end: date = Field(description="Last day covered.", examples=["2023-01-31"])
     period_text: str | None = Field(description="The period as written; null where the article gives none.", examples=["in January"])
-    yoy_change_pct: float | None = Field(description="Year-on-year change in percent, as stated; null if none.", examples=[12.8])
+    yoy_change_pct: int | float | None = Field(description="Year-on-year change in percent, as stated; null if none.", examples=[12.8])
     yoy_qualifier: Qualifier | None = Field(description="How `yoy_change_pct` relates to the true change.", examples=["exact"])
     yoy_text: str | None = Field(description="The change as written.", examples=["up 12.8 percent year on year"])
     prior_year_value: float | None = Field(
