@@ -4,8 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-DATABASE := $(CURDIR)/data/ports.db
-export DATABASE_URL ?= sqlite:///$(DATABASE)
+export DATABASE_URL ?= sqlite:///$(CURDIR)/data/ports.db
 
 .PHONY: install seed run test clean
 
@@ -20,12 +19,10 @@ $(VENV)/.installed: pyproject.toml
 seed: install
 	$(BIN)/python -m app.seed
 
-$(DATABASE): $(VENV)/.installed $(wildcard seeds/*) $(wildcard migrations/versions/*.py) app/seed.py app/figures.py app/models.py
-	$(BIN)/python -m app.seed
-
+# Seeding takes a second and gives the same bytes every time, so run always seeds first.
 # Workers: WEB_CONCURRENCY (uvicorn reads it), default 1.
-run: $(DATABASE)
-	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT) --no-server-header
+run: seed
+	exec $(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT) --no-server-header
 
 test: install
 	$(BIN)/pytest

@@ -5,13 +5,14 @@ import logging
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from app.api import docs, health, metrics, observations, ports, sources
 from app.api.problems import add_problem_handlers
 from app.dataset import file_sha256, load_dataset
 from app.db import DatabaseError, check_database
-from app.middleware import HeadAsGet
+from app.middleware import ResponseCache, StandardHeaders
 from app.settings import PROJECT_ROOT, get_settings
 
 DESCRIPTION = """
@@ -31,6 +32,15 @@ tonnes" is `value: 1110000, qualifier: more_than`, never an exact 1.11 million. 
 
 Read-only: only GET and HEAD. Errors are RFC 9457 problem details (`application/problem+json`).
 """
+
+# Strict enough that injected markup could neither run script nor load from elsewhere; the
+# self-hosted docs pages work under it (tests/browser). Swagger UI and ReDoc set inline styles,
+# ReDoc runs a worker from a blob: URL, and Swagger UI shows data: images.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self' data:; worker-src 'self' blob:; connect-src 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'; form-action 'none'"
+)
 
 TAGS = [
     {"name": "ports", "description": "The four land ports, addressable by id or any of their other names."},
@@ -72,5 +82,22 @@ app = FastAPI(
 add_problem_handlers(app)
 for module in (ports, metrics, observations, sources, health, docs):
     app.include_router(module.router)
-app.add_middleware(HeadAsGet)
+# Outermost last: every answer, cached or not, gets CORS and the standard headers.
+app.add_middleware(ResponseCache, max_age=get_settings().cache_max_age)
+app.add_middleware(
+    CORSMiddleware,
+    allow_origins=["*"],  # public data
+    allow_methods=["GET", "HEAD", "OPTIONS"],
+    allow_headers=["Accept", "If-None-Match"],
+    expose_headers=["ETag"],
+    max_age=86400,
+)
+app.add_middleware(
+    StandardHeaders,
+    headers={
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+        "Referrer-Policy": "no-referrer",
+    },
+)
 app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "app" / "static"), name="static")

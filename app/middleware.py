@@ -1,25 +1,131 @@
-"""ASGI middleware that the routes need not know about."""
+"""ASGI middleware: answers served from memory with ETags, HEAD, and the headers every answer carries."""
 
+import hashlib
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
-class HeadAsGet:
-    """Answers HEAD exactly like GET, headers included (Content-Length too), without the body.
-    FastAPI routes declared with GET do not answer HEAD by themselves."""
+@dataclass(frozen=True)
+class CachedResponse:
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+    etag: bytes | None
 
-    def __init__(self, app: ASGIApp):
+    async def send(self, send: Send, *, head: bool, if_none_match: str | None) -> None:
+        if self.etag is not None and if_none_match is not None and _matches(if_none_match, self.etag):
+            # 304 keeps the headers a cache needs and drops those that describe a body.
+            kept = [(k, v) for k, v in self.headers if k not in (b"content-length", b"content-type")]
+            await send({"type": "http.response.start", "status": 304, "headers": kept})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        await send({"type": "http.response.start", "status": self.status, "headers": self.headers})
+        await send({"type": "http.response.body", "body": b"" if head else self.body})
+
+
+def _matches(if_none_match: str, etag: bytes) -> bool:
+    """If-None-Match uses the weak comparison (RFC 9110, 13.1.2): W/"x" matches "x"."""
+    if if_none_match.strip() == "*":
+        return True
+    tag = etag.decode()
+    return any(candidate.strip().removeprefix("W/") == tag for candidate in if_none_match.split(","))
+
+
+class ResponseCache:
+    """Answers each GET and HEAD from the bytes of the first identical request.
+
+    The data cannot change while the server runs (the database is opened immutable), so the
+    first answer to a request, computed by the real routes, is the answer to every identical one.
+    Only complete 200 answers are kept, at most `max_entries` (least recently used go first), each
+    with a strong ETag derived from the dataset's checksum and the bytes of the representation,
+    and a Cache-Control unless the route set one. HEAD is answered as GET without the body.
+    """
+
+    def __init__(self, app: ASGIApp, max_entries: int = 1024, max_age: int = 3600, max_body: int = 4 << 20):
         self.app = app
+        self.max_entries = max_entries
+        self.max_body = max_body
+        self.cache_control = f"public, max-age={max_age}".encode()
+        self.entries: OrderedDict[tuple, CachedResponse] = OrderedDict()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "HEAD":
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        if "range" in headers:
+            await self.app({**scope, "method": "GET"}, receive, _without_body(send, scope["method"] == "HEAD"))
+            return
+        key = (scope["path"], scope["query_string"], headers.get("accept"))
+        entry = self.entries.get(key)
+        if entry is None:
+            entry = await self._render(scope, receive)
+            if entry.etag is not None:
+                self.entries[key] = entry
+                if len(self.entries) > self.max_entries:
+                    self.entries.popitem(last=False)
+        else:
+            self.entries.move_to_end(key)
+        await entry.send(send, head=scope["method"] == "HEAD", if_none_match=headers.get("if-none-match"))
+
+    async def _render(self, scope: Scope, receive: Receive) -> CachedResponse:
+        start: Message = {}
+        chunks: list[bytes] = []
+
+        async def capture(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+
+        await self.app({**scope, "method": "GET"}, receive, capture)
+        body = b"".join(chunks)
+        headers = [(k, v) for k, v in start["headers"] if k not in (b"etag", b"last-modified")]
+        if start["status"] != 200 or len(body) > self.max_body:
+            return CachedResponse(start["status"], list(start["headers"]), body, etag=None)
+        version = scope["app"].state.dataset.version
+        digest = hashlib.sha256(version.encode() + b"\0" + _header(headers, b"content-type") + b"\0" + body)
+        etag = f'"{digest.hexdigest()[:32]}"'.encode()
+        headers.append((b"etag", etag))
+        if not _header(headers, b"cache-control"):
+            headers.append((b"cache-control", self.cache_control))
+        return CachedResponse(200, headers, body, etag)
+
+
+def _header(headers: list[tuple[bytes, bytes]], name: bytes) -> bytes:
+    return next((v for k, v in headers if k == name), b"")
+
+
+def _without_body(send: Send, head: bool) -> Send:
+    async def send_without_body(message: Message) -> None:
+        if head and message["type"] == "http.response.body":
+            if message.get("more_body", False):
+                return
+            message = {"type": "http.response.body", "body": b""}
+        await send(message)
+
+    return send_without_body
+
+
+class StandardHeaders:
+    """Adds the headers every answer carries, errors and cached answers included."""
+
+    def __init__(self, app: ASGIApp, headers: dict[str, str]):
+        self.app = app
+        self.headers = [(k.lower().encode(), v.encode()) for k, v in headers.items()]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
 
-        async def send_without_body(message: Message) -> None:
-            if message["type"] == "http.response.body":
-                if message.get("more_body", False):
-                    return
-                message = {"type": "http.response.body", "body": b"", "more_body": False}
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), *self.headers]}
             await send(message)
 
-        await self.app({**scope, "method": "GET"}, receive, send_without_body)
+        await self.app(scope, receive, send_with_headers)

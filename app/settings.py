@@ -12,6 +12,8 @@ class Settings(BaseSettings):
     # SQLite only: the API publishes one immutable file.
     database_url: str = f"sqlite:///{PROJECT_ROOT / 'data' / 'ports.db'}"
     seeds_dir: Path = PROJECT_ROOT / "seeds"
+    # How long clients and proxies may reuse an answer without asking again (ETag revalidates after).
+    cache_max_age: int = 3600
 
     @property
     def database_path(self) -> Path:

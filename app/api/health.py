@@ -1,4 +1,4 @@
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from app.api.deps import DatasetDep
 from app.schemas import Health
@@ -11,7 +11,8 @@ router = APIRouter(tags=["health"])
     summary="Liveness and dataset version",
     description="200 once the database has been checked and loaded; the server does not start without it.",
 )
-def healthz(dataset: DatasetDep) -> Health:
+def healthz(dataset: DatasetDep, response: Response) -> Health:
+    response.headers["Cache-Control"] = "no-cache"  # probes must not be answered by a proxy's copy
     return Health(
         status="ok",
         dataset_version=dataset.version,

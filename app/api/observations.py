@@ -14,6 +14,7 @@ from app.schemas import Observation, Page
 router = APIRouter(prefix="/v1/observations", tags=["observations"])
 
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8; header=present"
+VARY_ACCEPT = {"Vary": "Accept"}  # the representation depends on Accept
 CSV_COLUMNS = [
     "id", "port", "metric", "value", "unit", "qualifier", "value_text", "unit_text", "scope",
     "period_start", "period_end", "period_text", "yoy_change_pct", "yoy_qualifier", "yoy_text",
@@ -92,6 +93,7 @@ def filter_observations(
 )
 def list_observations(
     dataset: DatasetDep,
+    response: Response,
     port: Annotated[
         str | None, Query(max_length=100, description="Port id or other name.", examples=["alataw"])
     ] = None,
@@ -112,7 +114,8 @@ def list_observations(
     found = filter_observations(dataset, port, metric, period_from, period_to)
     page = found[offset : offset + limit]
     if wants_csv(format, accept):
-        return Response(to_csv(page), media_type=CSV_MEDIA_TYPE)
+        return Response(to_csv(page), media_type=CSV_MEDIA_TYPE, headers=VARY_ACCEPT)
+    response.headers.update(VARY_ACCEPT)
     return Page(items=page, total=len(found), limit=limit, offset=offset)
 
 
