@@ -30,6 +30,10 @@ class SourceRef(BaseModel):
     start: int = Field(description="Offset of the quote in the article's `text`, in Unicode characters.")
     end: int = Field(description="End of the quote: `text[start:end] == quote`.")
     href: str = Field(description="The source document.", examples=["/v1/sources/xinhua-2023-02-09-xinjiang-land-ports"])
+    view_href: str = Field(
+        description="The quote, highlighted in the article as a web page.",
+        examples=["/v1/sources/xinhua-2023-02-09-xinjiang-land-ports/view#obs-alataw-cargo-tonnage-2023-01"],
+    )
 
 
 class Observation(BaseModel):
