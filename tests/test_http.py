@@ -27,6 +27,7 @@ def test_writes_are_405_with_allow(client, method, url):
     "url",
     [
         "/v1/ports", "/v1/ports/bakti", "/v1/observations?format=csv", "/healthz", "/docs",
+        "/v1/observations/bakti-cargo-tonnage-2023-01/citation?format=bibtex",
         "/v1/sources/xinhua-2023-02-09-xinjiang-land-ports/view",
     ],
 )  # fmt: skip
