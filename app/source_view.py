@@ -36,6 +36,9 @@ def highlight(text: str, spans: list[Span]) -> str:
     for span in spans:
         if not 0 <= span.start < span.end <= len(text):
             raise ValueError(f"span {span.id} [{span.start}, {span.end}) is empty or outside the text")
+    # The text is cut wherever a span starts or ends and around each line break. For each piece,
+    # the marks that should be open are the spans covering it, outermost first; the open marks
+    # that differ are closed (innermost first) and the missing ones opened, so tags always nest.
     nesting = sorted(spans, key=lambda s: (s.start, -s.end, s.id))  # outer marks before inner ones
     breaks = [i for i, character in enumerate(text) if character == "\n"]
     cuts = sorted({0, len(text), *breaks, *(i + 1 for i in breaks), *(s.start for s in spans), *(s.end for s in spans)})
