@@ -136,6 +136,7 @@ def _observation(row: models.Observation) -> schemas.Observation:
             start=row.quote_start,
             end=row.quote_end,
             href=f"/v1/sources/{row.source_id}",
+            view_href=f"/v1/sources/{row.source_id}/view#obs-{row.id}",
         ),
         href=f"/v1/observations/{row.id}",
     )

@@ -23,6 +23,8 @@ Xinhua News Agency on **2023-02-09** in "Wondrous Xinjiang: Busy land ports hera
 
 **Every figure carries its source.** Each observation has `source.quote`, the article's exact words, and
 `source.start`/`source.end`, offsets into the article's text such that `text[start:end] == quote`.
+`/v1/observations/{id}/citation` cites the article with that quote (CSL-JSON or BibTeX), and
+`source.view_href` opens the article as a web page with the quote highlighted.
 
 **Bounds stay bounds.** `qualifier` says how `value` relates to the true figure: "more than 1.11 million
 tonnes" is `value: 1110000, qualifier: more_than`, never an exact 1.11 million. `prior_year_value` is

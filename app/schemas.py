@@ -30,6 +30,10 @@ class SourceRef(BaseModel):
     start: int = Field(description="Offset of the quote in the article's `text`, in Unicode characters.")
     end: int = Field(description="End of the quote: `text[start:end] == quote`.")
     href: str = Field(description="The source document.", examples=["/v1/sources/xinhua-2023-02-09-xinjiang-land-ports"])
+    view_href: str = Field(
+        description="The quote, highlighted in the article as a web page.",
+        examples=["/v1/sources/xinhua-2023-02-09-xinjiang-land-ports/view#obs-alataw-cargo-tonnage-2023-01"],
+    )
 
 
 class Observation(BaseModel):
@@ -67,6 +71,33 @@ class Observation(BaseModel):
     note: str | None = Field(description="Why the figure was read this way, where that is not obvious.")
     source: SourceRef
     href: str = Field(examples=["/v1/observations?port=alataw&metric=cargo_tonnage"])
+
+
+class CslDate(BaseModel):
+    date_parts: list[list[int]] = Field(alias="date-parts", examples=[[[2023, 2, 9]]])
+
+
+class CslQuote(BaseModel):
+    observation: str = Field(description="The observation cited.", examples=["/v1/observations/alataw-cargo-tonnage-2023-01"])
+    quote: str = Field(description="The article's exact words the figure was read from.")
+    start: int = Field(description="Offset of the quote in the article's text, in Unicode characters.", examples=[965])
+    end: int = Field(description="End of the quote: `text[start:end] == quote`.", examples=[1212])
+
+
+class CslItem(BaseModel):
+    """One item of a CSL-JSON document, the citation format of Zotero, pandoc and citeproc
+    (https://github.com/citation-style-language/schema, `csl-data.json`)."""
+
+    id: str = Field(description="The observation's id.", examples=["alataw-cargo-tonnage-2023-01"])
+    type: Literal["article-newspaper"]
+    title: str = Field(description="The article's headline.")
+    container_title: str = Field(alias="container-title", examples=["Xinhua News Agency"])
+    publisher: str = Field(examples=["Xinhua News Agency"])
+    issued: CslDate = Field(description="The date of publication.")
+    URL: str = Field(description="The article on the publisher's site.")
+    language: str = Field(examples=["en"])
+    note: str = Field(description="The quote, with its offsets in the article's text, in words.")
+    custom: CslQuote = Field(description="The quote and its offsets as data.")
 
 
 class PortName(BaseModel):

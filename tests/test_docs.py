@@ -21,7 +21,8 @@ def test_every_route_has_summary_description_and_errors(openapi):
     assert set(paths) == {
         "/v1/ports", "/v1/ports/{port}", "/v1/ports/{port}/metrics/{metric}", "/v1/metrics",
         "/v1/metrics/{metric}", "/v1/observations", "/v1/observations/{observation}",
-        "/v1/sources", "/v1/sources/{source}", "/healthz",
+        "/v1/observations/{observation}/citation", "/v1/sources", "/v1/sources/{source}",
+        "/v1/sources/{source}/view", "/healthz",
     }  # fmt: skip
     for path, operations in paths.items():
         operation = operations["get"]

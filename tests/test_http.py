@@ -23,7 +23,14 @@ def test_writes_are_405_with_allow(client, method, url):
     assert "only reads" in body["detail"]
 
 
-@pytest.mark.parametrize("url", ["/v1/ports", "/v1/ports/bakti", "/v1/observations?format=csv", "/healthz", "/docs"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/v1/ports", "/v1/ports/bakti", "/v1/observations?format=csv", "/healthz", "/docs",
+        "/v1/observations/bakti-cargo-tonnage-2023-01/citation?format=bibtex",
+        "/v1/sources/xinhua-2023-02-09-xinjiang-land-ports/view",
+    ],
+)  # fmt: skip
 def test_head_is_get_without_a_body(client, url):
     get, head = client.get(url), client.head(url)
     assert head.status_code == get.status_code == 200

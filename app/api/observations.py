@@ -4,12 +4,13 @@ from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Path, Query
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 
 from app.api.deps import DatasetDep, Limit, Offset
 from app.api.problems import InvalidParameter, error_responses
+from app.citations import BIBTEX, CSL_JSON, bibtex, csl_json
 from app.dataset import Dataset, NotFound
-from app.schemas import Observation, Page
+from app.schemas import CslItem, Observation, Page
 
 router = APIRouter(prefix="/v1/observations", tags=["observations"])
 
@@ -27,12 +28,56 @@ CSV_EXAMPLE = (
     '984042.55,more_than,xinhua-2023-02-09-xinjiang-land-ports,"The Alataw port, ...",965,1212,\r\n'
 )
 
+# Real output for alataw-cargo-tonnage-2023-01; tests/test_citations.py keeps them so.
+ALATAW_QUOTE = (
+    "The Alataw port, one of the important ports for China-Europe freight trains, has also seen a boom in freight "
+    "volume since the beginning of this year, with more than 1.11 million tonnes of cargo transported in January, "
+    "up 12.8 percent year on year."
+)
+ALATAW_NOTE = (
+    "Figure alataw-cargo-tonnage-2023-01 was read from characters 965–1212 (counted from 0, end excluded) "
+    f"of the article text: “{ALATAW_QUOTE}”"
+)
+CSL_JSON_EXAMPLE = [
+    {
+        "id": "alataw-cargo-tonnage-2023-01",
+        "type": "article-newspaper",
+        "title": "Wondrous Xinjiang: Busy land ports herald thriving foreign trade",
+        "container-title": "Xinhua News Agency",
+        "publisher": "Xinhua News Agency",
+        "issued": {"date-parts": [[2023, 2, 9]]},
+        "URL": "https://english.news.cn/20230209/00008459e7a2499e98febae6b28a42bb/c.html",
+        "language": "en",
+        "note": ALATAW_NOTE,
+        "custom": {
+            "observation": "/v1/observations/alataw-cargo-tonnage-2023-01",
+            "quote": ALATAW_QUOTE,
+            "start": 965,
+            "end": 1212,
+        },
+    }
+]
+BIBTEX_EXAMPLE = (
+    "@article{alataw-cargo-tonnage-2023-01,\n"
+    "  title     = {{Wondrous Xinjiang: Busy land ports herald thriving foreign trade}},\n"
+    "  journal   = {Xinhua News Agency},\n"
+    "  publisher = {Xinhua News Agency},\n"
+    "  year      = {2023},\n"
+    "  month     = feb,\n"
+    "  date      = {2023-02-09},\n"
+    "  url       = {https://english.news.cn/20230209/00008459e7a2499e98febae6b28a42bb/c.html},\n"
+    "  note      = {" + ALATAW_NOTE + "},\n"
+    "}\n"
+)
 
-def wants_csv(format: str | None, accept: str | None) -> bool:
-    """`?format=` decides; without it, CSV only when the Accept header ranks text/csv above JSON."""
-    if format is not None:
-        return format == "csv"
-    quality = {"application/json": 0.0, "text/csv": 0.0}
+ObservationKey = Annotated[
+    str, Path(max_length=200, description="Observation id.", examples=["alataw-cargo-tonnage-2023-01"])
+]
+
+
+def accept_qualities(accept: str | None) -> dict[str, float]:
+    """Each media type the Accept header names, with its best quality (q, 1 when not given)."""
+    quality: dict[str, float] = {}
     for part in (accept or "").split(","):
         media_type, *params = (piece.strip() for piece in part.split(";"))
         q = next((p[2:] for p in params if p.startswith("q=")), "1")
@@ -40,9 +85,26 @@ def wants_csv(format: str | None, accept: str | None) -> bool:
             value = float(q)
         except ValueError:
             continue
-        if media_type in quality:
-            quality[media_type] = max(quality[media_type], value)
-    return quality["text/csv"] > quality["application/json"]
+        quality[media_type.lower()] = max(quality.get(media_type.lower(), 0.0), value)
+    return quality
+
+
+def wants_csv(format: str | None, accept: str | None) -> bool:
+    """`?format=` decides; without it, CSV only when the Accept header ranks text/csv above JSON."""
+    if format is not None:
+        return format == "csv"
+    quality = accept_qualities(accept)
+    return quality.get("text/csv", 0.0) > quality.get("application/json", 0.0)
+
+
+def citation_format(format: str | None, accept: str | None) -> str:
+    """`?format=` decides; without it, BibTeX only when the Accept header ranks it above CSL-JSON
+    (or plain JSON). Anything else, `*/*` or no header included, gets CSL-JSON."""
+    if format is not None:
+        return format
+    quality = accept_qualities(accept)
+    csl = max(quality.get(CSL_JSON, 0.0), quality.get("application/json", 0.0))
+    return "bibtex" if quality.get(BIBTEX, 0.0) > csl else "csl-json"
 
 
 def to_csv(observations: list[Observation]) -> str:
@@ -125,10 +187,48 @@ def list_observations(
     description="A single figure by its id, with the quote it came from.",
     responses=error_responses(404, 422),
 )
-def get_observation(
-    dataset: DatasetDep,
-    observation: Annotated[
-        str, Path(max_length=200, description="Observation id.", examples=["alataw-cargo-tonnage-2023-01"])
-    ],
-) -> Observation:
+def get_observation(dataset: DatasetDep, observation: ObservationKey) -> Observation:
     return dataset.observation(observation)
+
+
+class CslJsonResponse(JSONResponse):
+    media_type = CSL_JSON
+
+
+@router.get(
+    "/{observation}/citation",
+    summary="Cite the article an observation comes from",
+    description=(
+        "The article's citation (publisher, headline, date issued, URL) together with the quote the figure "
+        "was read from and its offsets, ready for a reference manager. CSL-JSON "
+        f"(`{CSL_JSON}`, an array of one item; the quote is in `note`, and in `custom` as data) or BibTeX "
+        f"(`{BIBTEX}`, an `@article` whose `note` holds the quote). Choose with `?format=csl-json|bibtex`, "
+        "or with the Accept header; `?format=` overrides Accept, and CSL-JSON is the default."
+    ),
+    response_model=list[CslItem],
+    response_class=CslJsonResponse,
+    responses={
+        200: {
+            "description": "The citation, in the format asked for.",
+            "content": {
+                CSL_JSON: {"example": CSL_JSON_EXAMPLE},
+                BIBTEX: {"schema": {"type": "string"}, "example": BIBTEX_EXAMPLE},
+            },
+        },
+        **error_responses(404, 422),
+    },
+)
+def get_citation(
+    dataset: DatasetDep,
+    observation: ObservationKey,
+    format: Annotated[
+        Literal["csl-json", "bibtex"] | None, Query(description="Citation format; overrides the Accept header.")
+    ] = None,
+    accept: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> Response:
+    found = dataset.observation(observation)
+    source = dataset.source(found.source.id)
+    headers = {"Vary": "Accept"}
+    if citation_format(format, accept) == "bibtex":
+        return Response(bibtex(found, source), media_type=f"{BIBTEX}; charset=utf-8", headers=headers)
+    return CslJsonResponse(csl_json(found, source), headers=headers)

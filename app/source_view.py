@@ -1,0 +1,105 @@
+"""The article as a web page, with the quote of every observation highlighted.
+
+Pure functions: text and spans in, HTML out. The page loads one stylesheet from this app and
+nothing else: no script, no inline style, no external address. So it works offline, and under a
+Content-Security-Policy as strict as `default-src 'self'`.
+
+Overlapping quotes: every span gets exactly one `<mark id="obs-<observation id>">`, where it
+starts, followed by a link to its observation where it ends. A span inside another nests in
+its mark, and so do identical spans (ordered by id). Two spans that cross cannot both be whole
+elements in HTML, so the one that starts later is split where the earlier one ends: its first
+piece, inside the earlier mark, has the id, and the rest is a plain `<mark>`. A line break
+splits a mark the same way, because each line of the article is a paragraph.
+"""
+
+from html import escape
+from typing import NamedTuple
+
+from app.schemas import Observation, SourceDetail
+
+STYLESHEET = "/static/source-view.css"
+
+
+class Span(NamedTuple):
+    start: int  # offsets into the text, end excluded
+    end: int
+    id: str  # the observation's id; the mark's is "obs-<id>"
+    href: str  # the observation's permalink
+
+
+def mark_id(observation_id: str) -> str:
+    return f"obs-{observation_id}"
+
+
+def highlight(text: str, spans: list[Span]) -> str:
+    """The text as escaped HTML paragraphs, one per line, with each span marked and linked."""
+    for span in spans:
+        if not 0 <= span.start < span.end <= len(text):
+            raise ValueError(f"span {span.id} [{span.start}, {span.end}) is empty or outside the text")
+    # The text is cut wherever a span starts or ends and around each line break. For each piece,
+    # the marks that should be open are the spans covering it, outermost first; the open marks
+    # that differ are closed (innermost first) and the missing ones opened, so tags always nest.
+    nesting = sorted(spans, key=lambda s: (s.start, -s.end, s.id))  # outer marks before inner ones
+    breaks = [i for i, character in enumerate(text) if character == "\n"]
+    cuts = sorted({0, len(text), *breaks, *(i + 1 for i in breaks), *(s.start for s in spans), *(s.end for s in spans)})
+
+    html, open_marks = ["<p>"], []  # open_marks: the spans whose marks are open, outermost first
+    for start, end in zip(cuts, cuts[1:]):
+        line_break = text[start:end] == "\n"
+        wanted = [] if line_break else [s for s in nesting if s.start <= start and end <= s.end]
+        kept = 0
+        while kept < min(len(open_marks), len(wanted)) and open_marks[kept] == wanted[kept]:
+            kept += 1
+        for span in reversed(open_marks[kept:]):
+            html.append("</mark>")
+            if span.end == start:  # its last piece: the link follows it
+                html.append(_link(span))
+        del open_marks[kept:]
+        if line_break:
+            html.append("</p>\n<p>")
+            continue
+        for span in wanted[kept:]:
+            html.append(f'<mark id="{escape(mark_id(span.id))}">' if span.start == start else "<mark>")
+            open_marks.append(span)
+        html.append(escape(text[start:end]))
+    for span in reversed(open_marks):
+        html.append("</mark>" + _link(span))
+    html.append("</p>")
+    return "".join(html)
+
+
+def _link(span: Span) -> str:
+    return f'<a class="obs-link" href="{escape(span.href)}">{escape(span.id)}</a>'
+
+
+def source_page(source: SourceDetail, observations: list[Observation]) -> str:
+    """The whole page: the article's metadata at the top, then its text with each observation's
+    quote highlighted and linked to the observation."""
+    spans = [Span(o.source.start, o.source.end, o.id, o.href) for o in observations if o.source.id == source.id]
+    # The article's own address is shown as text, not as a link: the page links only within this app.
+    return f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{escape(source.headline)} ({escape(source.publisher)}, {source.published.isoformat()})</title>
+<link rel="stylesheet" href="{STYLESHEET}">
+</head>
+<body>
+<header>
+<p class="publisher">{escape(source.publisher)}</p>
+<h1>{escape(source.headline)}</h1>
+<p class="meta">Published <time datetime="{source.published.isoformat()}">{source.published.isoformat()}</time></p>
+<p class="url">{escape(source.url)}</p>
+<p class="about">Each highlighted passage is the quote a figure of this API was read from ({len(spans)} in all),
+and the label after it leads to that figure. <a href="{escape(source.href)}">The text as JSON</a>.</p>
+</header>
+<main>
+<article lang="{escape(source.language)}">
+{highlight(source.text, spans)}
+</article>
+</main>
+<footer>Text © {escape(source.publisher)}, quoted as the figures' source.</footer>
+</body>
+</html>
+"""

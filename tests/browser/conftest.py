@@ -1,0 +1,67 @@
+"""Browser tests: the real app under uvicorn on a loopback port, serving a freshly seeded database,
+driven by Debian's Chromium through Playwright. No browser is ever downloaded: without
+/usr/bin/chromium these tests fail, saying what to install."""
+
+import os
+
+import pytest
+
+from app.seed import seed
+from tests.conftest import SEEDS
+from tests.test_database_faults import free_port, start_server, wait_until_up
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-quic",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """The base URL of the app, served by uvicorn as in production."""
+    database = tmp_path_factory.mktemp("live") / "ports.db"
+    seed(SEEDS, database)
+    port = free_port()
+    server = start_server(database, port, "--no-access-log")
+    try:
+        wait_until_up(port, server)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.communicate(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(
+            f"{CHROMIUM} is missing: install Debian's Chromium with `apt-get install -y chromium`. "
+            "The browser tests never download a browser.",
+            pytrace=False,
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(browser, live_server):
+    """A fresh page that may only talk to the app: a request anywhere else is blocked, and fails the test."""
+    context = browser.new_context()
+    outside = []
+
+    def only_the_app(route):
+        if route.request.url.startswith(live_server + "/"):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_the_app)
+    yield context.new_page()
+    context.close()
+    assert not outside, f"the page made requests outside the app's origin {live_server}: {outside}"

@@ -1,0 +1,82 @@
+"""The source view in a real browser: every quote highlighted once, each mark linked to its
+observation, and each observation's view_href landing on its mark."""
+
+import httpx
+import pytest
+
+from app.settings import PROJECT_ROOT
+
+SOURCE_ID = "xinhua-2023-02-09-xinjiang-land-ports"
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+PHONE = {"width": 390, "height": 844}
+# Stricter than the one the app is deployed with: not even inline styles.
+STRICT_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; base-uri 'none'; form-action 'none'"
+
+
+@pytest.fixture(scope="module")
+def observations(live_server):
+    items = httpx.get(f"{live_server}/v1/observations").json()["items"]
+    assert items
+    return items
+
+
+@pytest.fixture
+def view(live_server):
+    return f"{live_server}/v1/sources/{SOURCE_ID}/view"
+
+
+def test_every_quote_is_highlighted_exactly_once(browser_page, view, observations):
+    page = browser_page
+    page.set_viewport_size(PHONE)
+    assert page.goto(view).status == 200
+
+    assert page.locator("script").count() == 0
+    assert page.locator("style, [style]").count() == 0
+    addresses = page.eval_on_selector_all("[href], [src]", "all => all.map(e => e.getAttribute('href') ?? e.getAttribute('src'))")
+    assert "/static/source-view.css" in addresses
+    for address in addresses:
+        assert address.startswith("/") and not address.startswith("//"), address
+
+    marked = page.eval_on_selector_all("mark", "marks => marks.map(m => [m.id, m.textContent])")
+    assert sorted(marked) == sorted([f"obs-{o['id']}", o["source"]["quote"]] for o in observations)
+
+    assert page.evaluate("getComputedStyle(document.body).maxWidth") != "none"  # the stylesheet applies
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # no sideways scrolling
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "source-view.png", full_page=True)
+
+
+def test_each_mark_links_to_its_observation(browser_page, live_server, view, observations):
+    page = browser_page
+    for observation in observations:
+        page.goto(view)
+        permalink = f"{live_server}{observation['href']}"
+        with page.expect_response(permalink) as response:
+            page.locator(f'mark[id="obs-{observation["id"]}"] + a').click()
+        page.wait_for_url(permalink)
+        assert response.value.json() == observation
+
+
+def test_view_href_lands_on_the_mark(browser_page, live_server, observations):
+    page = browser_page
+    page.set_viewport_size(PHONE)
+    for observation in observations:
+        page.goto(f"{live_server}{observation['source']['view_href']}")
+        assert page.evaluate("document.querySelector(':target')?.id") == f"obs-{observation['id']}"
+        top = page.evaluate("document.querySelector(':target').getBoundingClientRect().top")
+        assert 0 <= top < PHONE["height"]  # scrolled into view
+
+
+def test_the_page_works_under_a_strict_content_security_policy(browser_page, view):
+    page = browser_page
+    refused = []
+    page.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None)
+
+    def with_csp(route):
+        response = route.fetch()
+        route.fulfill(response=response, headers={**response.headers, "content-security-policy": STRICT_CSP})
+
+    page.route(view, with_csp)
+    page.goto(view)
+    assert page.evaluate("getComputedStyle(document.querySelector('mark')).backgroundColor") != "rgb(255, 255, 0)"
+    assert refused == []
