@@ -137,8 +137,10 @@ def parse_wrk(output: str) -> dict:
         "rps": float(find(r"^Requests/sec:\s+([\d.]+)")[1]),
         "p50": to_ms(find(r"^\s+50%\s+(\S+)")[1]),
         "p99": to_ms(find(r"^\s+99%\s+(\S+)")[1]),
-        "errors": (sum(map(int, socket_errors.groups())) if socket_errors else 0)
-        + (int(bad_status[1]) if bad_status else 0),
+        "bad_status": int(bad_status[1]) if bad_status else 0,
+        # A timeout is a request without an answer within wrk's 2 s; a busy machine causes them too.
+        "socket_errors": sum(map(int, socket_errors.groups())) if socket_errors else 0,
+        "socket_detail": socket_errors[0] if socket_errors else "",
     }
 
 
@@ -202,8 +204,11 @@ def main() -> int:
             print(f"load average before the runs: {load_average()}")
             print(f"this API: {' '.join(api.command)}")
 
-            targets = [(api, path) for path in ENDPOINTS] + [(ceiling, path) for path in ENDPOINTS]
-            targets += [(datasette, DATASETTE_ROW), (api2, CARGO)]
+            # What is compared runs side by side, in one block, so that a ratio compares two runs
+            # a few seconds apart: on a shared machine the load drifts over minutes.
+            blocks = [[(api, CARGO), (ceiling, CARGO), (datasette, DATASETTE_ROW), (api2, CARGO)]]
+            blocks += [[(api, path), (ceiling, path)] for path in ENDPOINTS[1:]]
+            targets = [target for block in blocks for target in block]
             # Before any load: every target answers 200, and the ceiling serves this API's very bytes.
             for server, path in targets:
                 status, body = get(server.url(path))
@@ -218,14 +223,17 @@ def main() -> int:
 
             runs: dict[tuple, list[dict]] = {target: [] for target in targets}
             for round_ in range(ROUNDS):
-                shift = round_ * len(targets) // ROUNDS
-                for server, path in targets[shift:] + targets[:shift]:
-                    run = wrk(server.url(path), DURATION) | {"rss": server.rss_mb()}
-                    runs[server, path].append(run)
-                    print(
-                        f"round {round_ + 1}/{ROUNDS}  {label(server, path)} {run['rps']:>9.0f} req/s"
-                        f"  p99 {run['p99']:6.1f} ms  errors {run['errors']}"
-                    )
+                # Each round starts with another block, and every other round runs each block
+                # backwards, so that no server always goes first or last.
+                shift = round_ % len(blocks)
+                for block in blocks[shift:] + blocks[:shift]:
+                    for server, path in block if round_ % 2 == 0 else block[::-1]:
+                        run = wrk(server.url(path), DURATION) | {"rss": server.rss_mb()}
+                        runs[server, path].append(run)
+                        print(
+                            f"round {round_ + 1}/{ROUNDS}  {label(server, path)} {run['rps']:>9.0f} req/s"
+                            f"  p99 {run['p99']:7.1f} ms  non-2xx/3xx {run['bad_status']}  {run['socket_detail']}".rstrip()
+                        )
         finally:
             for server in servers:
                 server.stop()
@@ -244,26 +252,32 @@ def report(runs, api, api2, ceiling, datasette, startups) -> None:
         f"uvicorn {version('uvicorn')}, fastapi {version('fastapi')}, starlette {version('starlette')}, "
         f"datasette {version('datasette')}; load average after: {load_average()}"
     )
+    def errors(server, path):
+        return sum(run["bad_status"] + run["socket_errors"] for run in runs[server, path])
+
+    def ratio(a, b):
+        """Median over rounds of a's req/s over b's in the same round: b ran next to a."""
+        return statistics.median(x["rps"] / y["rps"] for x, y in zip(runs[a], runs[b]))
+
     print(f"{'server':<10} {'endpoint':<52} {'req/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'errors':>7} {'RSS MB':>7}")
     for server, path in runs:
-        errors = sum(run["errors"] for run in runs[server, path])
         print(
             f"{label(server, path)} {median(server, path, 'rps'):>9.0f} {median(server, path, 'p50'):>7.2f}"
-            f" {median(server, path, 'p99'):>7.2f} {errors:>7} {median(server, path, 'rss'):>7.1f}"
+            f" {median(server, path, 'p99'):>7.2f} {errors(server, path):>7} {median(server, path, 'rss'):>7.1f}"
         )
     print("(errors: all rounds together, non-2xx/3xx plus socket errors; RSS: after each run, every process of the server)")
 
-    rps = {(server.name, path): median(server, path, "rps") for server, path in runs}
-    vs_datasette = rps["api", CARGO] / rps["datasette", DATASETTE_ROW]
-    vs_ceiling = {path: rps["api", path] / rps["ceiling", path] for path in ENDPOINTS}
+    vs_datasette = ratio((api, CARGO), (datasette, DATASETTE_ROW))
+    vs_ceiling = {path: ratio((api, path), (ceiling, path)) for path in ENDPOINTS}
     print()
+    print("ratios of req/s, each the median over rounds of the ratio within a round:")
     print(f"this API / Datasette, {CARGO} vs {DATASETTE_ROW}: {vs_datasette:.2f}x")
     for path in ENDPOINTS:
         print(f"this API / ceiling, {path}: {vs_ceiling[path]:.2f}x")
-    print(f"this API, 2 workers / 1 worker, {CARGO}: {rps['api x2', CARGO] / rps['api', CARGO]:.2f}x")
+    print(f"this API, 2 workers / 1 worker, {CARGO}: {ratio((api2, CARGO), (api, CARGO)):.2f}x")
 
-    api_errors = sum(run["errors"] for (server, _), rounds in runs.items() if server in (api, api2) for run in rounds)
-    other_errors = sum(run["errors"] for (server, _), rounds in runs.items() if server in (ceiling, datasette) for run in rounds)
+    api_errors = sum(errors(server, path) for server, path in runs if server in (api, api2))
+    other_errors = sum(errors(server, path) for server, path in runs if server in (ceiling, datasette))
     cargo_p99 = median(api, CARGO, "p99")
     rss = max(run["rss"] for path in ENDPOINTS for run in runs[api, path])
     startup = statistics.median(startups)
