@@ -3,9 +3,10 @@
 Three servers run under the same uvicorn with the same flags and one worker each, all on the
 loopback: this API (app.main:app), Datasette serving the same SQLite file (datasette_app.py), and
 a bare Starlette app that answers with this API's own bytes from a dict (ceiling_app.py). A fourth
-is this API with two workers. Every server and endpoint is driven by wrk once per round, the order
-rotated each round, so that a noisy moment on the machine does not fall on one server only.
-The result is the ratios: the absolute numbers depend on the machine.
+is this API with two workers. Every server and endpoint is driven by wrk once per round. What is
+compared runs side by side, and the order changes from round to round, so that a noisy moment on
+the machine does not fall on one server only. The result is the ratios, each taken within a round:
+the absolute numbers depend on the machine.
 
 Settings: BENCH_DURATION (seconds per run, default 5), BENCH_ROUNDS (default 3),
 BENCH_WARMUP (seconds of discarded load per server and endpoint before the rounds, default 1).
