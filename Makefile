@@ -1,12 +1,14 @@
 # make run: set up, seed and serve on $(PORT). make test: the test suite. Nothing else is needed.
+# make bench: this API against Datasette and a bare Starlette ceiling under wrk (tests/perf/bench.py).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+BENCH_VENV := .venv-bench
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export DATABASE_URL ?= sqlite:///$(CURDIR)/data/ports.db
 
-.PHONY: install seed run test clean
+.PHONY: install seed run test bench clean
 
 install: $(VENV)/.installed
 
@@ -27,5 +29,17 @@ run: seed
 test: install
 	$(BIN)/pytest
 
+# A venv of its own, so that Datasette's dependencies never reach the one the tests run in.
+# BENCH_DURATION (seconds per run, default 5) and BENCH_ROUNDS (default 3) pass through.
+bench: $(BENCH_VENV)/.installed
+	command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+	$(BENCH_VENV)/bin/python tests/perf/bench.py
+
+$(BENCH_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/pip install --quiet -e '.[bench]'
+	touch $@
+
 clean:
-	rm -rf $(VENV) data
+	rm -rf $(VENV) $(BENCH_VENV) data
