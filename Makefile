@@ -1,4 +1,5 @@
 # make run: set up, seed and serve on $(PORT). make test: the test suite. Nothing else is needed.
+# make image-smoke: build the container image with podman and check that it answers.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -7,7 +8,7 @@ PORT ?= 8000
 DATABASE := $(CURDIR)/data/ports.db
 export DATABASE_URL ?= sqlite:///$(DATABASE)
 
-.PHONY: install seed run test clean
+.PHONY: install seed run test image-smoke clean
 
 install: $(VENV)/.installed
 
@@ -29,6 +30,10 @@ run: $(DATABASE)
 
 test: install
 	$(BIN)/pytest
+
+# Build the container image with podman, run it, check it answers (slow: not part of `make test`).
+image-smoke:
+	bash .ci/image-smoke.sh
 
 clean:
 	rm -rf $(VENV) data
