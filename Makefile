@@ -1,5 +1,6 @@
 # make run: set up, seed and serve on $(PORT). make test: the test suite. Nothing else is needed.
 # make bench: this API against Datasette and a bare Starlette ceiling under wrk (tests/perf/bench.py).
+# make image-smoke: build the container image with podman and check that it answers.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DATABASE_URL ?= sqlite:///$(CURDIR)/data/ports.db
 
-.PHONY: install seed run test bench clean
+.PHONY: install seed run test bench image-smoke clean
 
 install: $(VENV)/.installed
 
@@ -40,6 +41,10 @@ $(BENCH_VENV)/.installed: pyproject.toml
 	$(BENCH_VENV)/bin/pip install --quiet --upgrade pip
 	$(BENCH_VENV)/bin/pip install --quiet -e '.[bench]'
 	touch $@
+
+# Build the container image with podman, run it, check it answers (slow: not part of `make test`).
+image-smoke:
+	bash .ci/image-smoke.sh
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) data

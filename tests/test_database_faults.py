@@ -3,11 +3,7 @@
 import hashlib
 import os
 import shutil
-import socket
 import sqlite3
-import subprocess
-import sys
-import time
 
 import httpx
 import pytest
@@ -15,6 +11,7 @@ import pytest
 from app.db import DatabaseError, check_database
 from app.seed import seed
 from tests.conftest import SEEDS
+from tests.server import free_port, start_server, wait_until_up
 
 
 def seeded(tmp_path):
@@ -72,18 +69,6 @@ def test_check_database_names_the_file_and_what_to_run(tmp_path, fault):
     assert "make seed" in str(raised.value)
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(database, port, *extra):
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}"}
-    command = [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port), "--no-server-header", *extra]
-    return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-
-
 @pytest.mark.parametrize("fault", ["missing", "corrupt", "unmigrated"])
 def test_the_server_refuses_to_start(tmp_path, fault):
     make, message = FAULTS[fault]
@@ -92,17 +77,6 @@ def test_the_server_refuses_to_start(tmp_path, fault):
     output, _ = server.communicate(timeout=30)
     assert server.returncode != 0
     assert str(path) in output and message in output and "make seed" in output
-
-
-def wait_until_up(port, server, timeout=15.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert server.poll() is None, server.stdout.read()
-        try:
-            return httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
-        except httpx.TransportError:
-            time.sleep(0.05)
-    raise TimeoutError("server did not start")
 
 
 def test_serving_never_writes_the_database(tmp_path):

@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from app.settings import PROJECT_ROOT
-from tests.test_database_faults import free_port, wait_until_up
+from tests.server import free_port, wait_until_up
 
 URLS = ["/v1/ports", "/v1/ports/atlantis", "/docs", "/redoc", "/static/redoc/redoc.standalone.js", "/nope"]
 

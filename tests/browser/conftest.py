@@ -7,14 +7,22 @@ import os
 import pytest
 
 from app.seed import seed
+from app.settings import PROJECT_ROOT
 from tests.conftest import SEEDS
-from tests.test_database_faults import free_port, start_server, wait_until_up
+from tests.server import free_port, start_server, wait_until_up
 
 CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"  # screenshots, kept by CI
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic",
-]  # fmt: skip
+    "--no-sandbox",  # CI runs as root, where Chromium's sandbox refuses to start
+    "--disable-gpu",
+    # The network is closed: keep Chromium from calling home, so nothing waits on a timeout.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 @pytest.fixture(scope="session")
@@ -23,6 +31,7 @@ def live_server(tmp_path_factory):
     database = tmp_path_factory.mktemp("live") / "ports.db"
     seed(SEEDS, database)
     port = free_port()
+    # No access log: nobody reads the pipe while the browser runs, and a full pipe would stall the server.
     server = start_server(database, port, "--no-access-log")
     try:
         wait_until_up(port, server)
@@ -35,6 +44,7 @@ def live_server(tmp_path_factory):
 @pytest.fixture(scope="session")
 def browser():
     if not os.access(CHROMIUM, os.X_OK):
+        # A failure, not a skip: these tests are part of `make test`, and a skip would hide them.
         pytest.fail(
             f"{CHROMIUM} is missing: install Debian's Chromium with `apt-get install -y chromium`. "
             "The browser tests never download a browser.",

@@ -4,10 +4,9 @@ observation, and each observation's view_href landing on its mark."""
 import httpx
 import pytest
 
-from app.settings import PROJECT_ROOT
+from tests.browser.conftest import ARTIFACTS
 
 SOURCE_ID = "xinhua-2023-02-09-xinjiang-land-ports"
-ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 PHONE = {"width": 390, "height": 844}
 # Stricter than the one the app is deployed with: not even inline styles.
 STRICT_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; base-uri 'none'; form-action 'none'"

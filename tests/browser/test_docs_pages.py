@@ -1,0 +1,96 @@
+"""The docs pages work in a real browser: Debian's Chromium, driven by Playwright, against the
+real app under uvicorn serving a real seeded database. They must need nothing from outside the
+app's own origin, and must log no errors. Each page's screenshot goes to test-artifacts/."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import ARTIFACTS
+
+TITLE = "Xinjiang land port statistics"
+ARTICLE_DATE = "2023-02-09"
+SUMMARIES = ["List the ports", "One port's figures for one metric", "List and filter the observations"]
+
+
+class Watched:
+    """A page whose every request, and every sign of trouble, is written down."""
+
+    def __init__(self, page, base_url):
+        self.page = page
+        self.base_url = base_url
+        self.requests = []
+        self.problems = []
+        page.on("request", lambda request: self.requests.append(request.url))
+        page.on("requestfailed", lambda request: self.problems.append(f"failed: {request.url} {request.failure}"))
+        page.on("response", self.on_response)
+        page.on("console", self.on_console)
+        page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
+
+    def on_response(self, response):
+        if response.status >= 400:
+            self.problems.append(f"HTTP {response.status}: {response.url}")
+
+    def on_console(self, message):
+        if message.type == "error":
+            self.problems.append(f"console error: {message.text}")
+
+    def assert_clean(self):
+        """Everything came from the app itself, and nothing went wrong."""
+        self.page.wait_for_load_state("networkidle")  # late requests count too
+        # ReDoc runs its search in a worker made from a blob: URL, which belongs to the page's own origin.
+        own = (self.base_url + "/", "blob:" + self.base_url + "/")
+        outside = [url for url in self.requests if not url.startswith(own)]
+        assert not outside, f"requests outside {self.base_url}: {outside}"
+        assert not self.problems, self.problems
+
+
+@pytest.fixture
+def watched(browser, live_server, request):
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.set_default_timeout(15_000)
+    watched = Watched(page, live_server)
+    yield watched
+    # Taken after the test, passed or failed: a failure is when the picture helps most.
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{request.node.name}.png", full_page=True)
+    page.close()
+
+
+def test_swagger_ui_says_what_the_api_is(watched):
+    page = watched.page
+    page.goto(watched.base_url + "/docs")
+    info = page.locator(".swagger-ui .information-container")
+    expect(info.locator(".title")).to_contain_text(TITLE)
+    expect(info).to_contain_text(ARTICLE_DATE)
+    for tag in ("ports", "metrics", "observations", "sources", "health"):
+        expect(page.locator(f'.opblock-tag[data-tag="{tag}"]')).to_be_visible()
+    for summary in SUMMARIES:
+        expect(page.get_by_text(summary, exact=True)).to_be_visible()
+    watched.assert_clean()
+
+
+def test_swagger_ui_try_it_out_shows_the_figure(watched):
+    page = watched.page
+    page.goto(watched.base_url + "/docs")
+    operation = page.locator(".opblock").filter(has=page.locator('[data-path="/v1/ports/{port}/metrics/{metric}"]'))
+    operation.locator(".opblock-summary").click()
+    operation.get_by_role("button", name="Try it out").click()
+    operation.locator('tr[data-param-name="port"] input').fill("alataw")
+    operation.locator('tr[data-param-name="metric"] input').fill("cargo_tonnage")
+    operation.get_by_role("button", name="Execute").click()
+    response = operation.locator(".live-responses-table tr.response")  # the server's answer, not the documented ones
+    expect(response.locator(".response-col_status")).to_have_text("200")
+    expect(response).to_contain_text('"value": 1110000')
+    expect(response).to_contain_text('"value_text": "more than 1.11 million tonnes"')
+    watched.assert_clean()
+
+
+def test_redoc_says_what_the_api_is_and_renders_the_operations(watched):
+    page = watched.page
+    page.goto(watched.base_url + "/redoc")
+    expect(page.locator("h1").first).to_contain_text(TITLE)
+    expect(page.locator(".api-info")).to_contain_text(ARTICLE_DATE)
+    for summary in SUMMARIES:
+        # Each operation appears in the side menu and as its own heading.
+        expect(page.locator("h2", has_text=summary).first).to_be_visible()
+    watched.assert_clean()
