@@ -1,26 +1,21 @@
-"""The database as the API sees it: opened read-only, and checked at start."""
+"""The database as the API sees it: opened read-only, and checked at start.
+
+The check reads SQLite's own catalogue instead of loading Alembic: the server starts faster and
+smaller, and tests/test_migrations.py holds the two descriptions of the schema to each other.
+"""
 
 from pathlib import Path
 
-from alembic.autogenerate import compare_metadata
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, exc
+from sqlalchemy import Connection, Engine, MetaData, create_engine, exc
 from sqlmodel import SQLModel
 
-import app.models  # noqa: F401  (registers the tables on SQLModel.metadata)
-from app.settings import PROJECT_ROOT
+from app.models import SCHEMA_REVISION
 
 REBUILD = "build it with `make seed` (python -m app.seed)"
 
 
 class DatabaseError(RuntimeError):
     """The database cannot be served; the message names the file and what to run."""
-
-
-def alembic_config() -> Config:
-    return Config(toml_file=PROJECT_ROOT / "pyproject.toml")
 
 
 def open_readonly(path: Path) -> Engine:
@@ -30,6 +25,28 @@ def open_readonly(path: Path) -> Engine:
         f"sqlite:///file:{path.resolve()}?mode=ro&immutable=1&uri=true",
         connect_args={"check_same_thread": False},
     )
+
+
+def schema_differences(connection: Connection, metadata: MetaData) -> list[str]:
+    """How the tables in the database differ from `metadata`: missing tables, and columns
+    missing, extra, or with another type, nullability or primary-key membership."""
+    differences = []
+    for table in metadata.sorted_tables:
+        found = {row[1]: row for row in connection.exec_driver_sql(f'PRAGMA table_info("{table.name}")')}
+        if not found:
+            differences.append(f"table {table.name} is missing")
+            continue
+        for column in table.columns:
+            row = found.pop(column.name, None)
+            if row is None:
+                differences.append(f"column {table.name}.{column.name} is missing")
+                continue
+            _, _, declared, notnull, _, pk = row
+            expected = (column.type.compile(connection.dialect), not column.nullable, column.primary_key)
+            if (declared, bool(notnull), pk > 0) != expected:
+                differences.append(f"column {table.name}.{column.name} is {declared}, not null={bool(notnull)}, pk={pk > 0}")
+        differences.extend(f"column {table.name}.{name} is not in the models" for name in found)
+    return differences
 
 
 def check_database(path: Path) -> Engine:
@@ -43,15 +60,15 @@ def check_database(path: Path) -> Engine:
             integrity = connection.exec_driver_sql("PRAGMA quick_check").scalar()
             if integrity != "ok":
                 raise DatabaseError(f"database {path} is corrupt ({integrity}): re{REBUILD}")
-            context = MigrationContext.configure(connection)
-            current = set(context.get_current_heads())
-            expected = set(ScriptDirectory.from_config(alembic_config()).get_heads())
-            if current != expected:
-                found = ", ".join(sorted(current)) or "none"
+            has_versions = connection.exec_driver_sql(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+            ).scalar()
+            current = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() if has_versions else None
+            if current != SCHEMA_REVISION:
                 raise DatabaseError(
-                    f"database {path} is at migration {found}, the app needs {', '.join(sorted(expected))}: re{REBUILD}"
+                    f"database {path} is at migration {current or 'none'}, the app needs {SCHEMA_REVISION}: re{REBUILD}"
                 )
-            differences = compare_metadata(context, SQLModel.metadata)
+            differences = schema_differences(connection, SQLModel.metadata)
             if differences:
                 raise DatabaseError(f"database {path} has a schema unlike the app's ({differences[0]}): re{REBUILD}")
     except exc.DatabaseError as error:

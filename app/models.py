@@ -4,6 +4,10 @@ from datetime import date
 
 from sqlmodel import Field, SQLModel
 
+# The Alembic revision that creates these tables. A new migration must change it;
+# tests/test_migrations.py fails until it does.
+SCHEMA_REVISION = "0001"
+
 
 class Source(SQLModel, table=True):
     id: str = Field(primary_key=True)

@@ -14,13 +14,13 @@ from datetime import date
 from pathlib import Path
 
 from alembic import command
+from alembic.config import Config
 from sqlalchemy import create_engine
 from sqlmodel import Session
 
 from app import models
-from app.db import alembic_config
 from app.figures import QUALIFIERS, FigureError, check_figure, fold_name
-from app.settings import get_settings
+from app.settings import PROJECT_ROOT, get_settings
 
 
 class SeedError(ValueError):
@@ -119,6 +119,10 @@ def _observation(figure: dict, sources: dict, names_of: dict, metrics: dict, see
         quote_start=span.start,
         quote_end=span.end,
     )
+
+
+def alembic_config() -> Config:
+    return Config(toml_file=PROJECT_ROOT / "pyproject.toml")
 
 
 def build_database(seeds: Seeds, path: Path) -> None:

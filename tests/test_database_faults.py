@@ -49,12 +49,24 @@ def wrong_schema(tmp_path):
     return path
 
 
+def retyped_column(tmp_path):
+    path = seeded(tmp_path)
+    connection = sqlite3.connect(path)
+    connection.executescript(
+        "create table metric_new (id VARCHAR not null primary key, name VARCHAR not null, unit VARCHAR not null, description INTEGER not null);"
+        "insert into metric_new select * from metric; drop table metric; alter table metric_new rename to metric;"
+    )
+    connection.close()
+    return path
+
+
 FAULTS = {
     "missing": (lambda tmp_path: tmp_path / "absent.db", "does not exist"),
     "corrupt": (corrupt, "corrupt"),
     "not sqlite": (not_sqlite, "not a SQLite database"),
     "unmigrated": (unmigrated, "is at migration none"),
-    "wrong schema": (wrong_schema, "schema unlike the app's"),
+    "wrong schema": (wrong_schema, "schema unlike the app's (column observation.note is missing)"),
+    "retyped column": (retyped_column, "column metric.description is INTEGER"),
 }
 
 
