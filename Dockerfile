@@ -29,11 +29,8 @@ FROM ${PYTHON_IMAGE}
 RUN groupadd --gid 10001 app \
  && useradd --uid 10001 --gid app --no-create-home --shell /usr/sbin/nologin app
 COPY --from=build /opt/venv /opt/venv
-# What the server reads: the code, the migrations and pyproject.toml (to check the database's
-# revision at start) and the database. All owned by root: the app user can only read them.
-COPY --from=build /srv/pyproject.toml /srv/
+# What the server reads: the code and the database. Both owned by root: the app user can only read them.
 COPY --from=build /srv/app/ /srv/app/
-COPY --from=build /srv/migrations/ /srv/migrations/
 COPY --from=build /srv/data/ /srv/data/
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
