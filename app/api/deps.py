@@ -16,8 +16,33 @@ def get_dataset(request: Request) -> Dataset:
 
 DatasetDep = Annotated[Dataset, Depends(get_dataset)]
 
-Limit = Annotated[int, Query(ge=1, le=1000, description="Most items to return (1-1000).")]
-Offset = Annotated[int, Query(ge=0, le=1_000_000, description="Items to skip before the first one returned.")]
+# What a name or id may hold: no control characters (NUL, CR, LF, ...) and no U+FFFD, which is
+# what bytes that are not UTF-8 decode to. No name contains either, and the forgiving port look-up,
+# which ignores punctuation, must not read "ala%00taw" as alataw.
+PRINTABLE = r"^[^\x00-\x1f\x7f\ufffd]*$"
+
+WHOLE_NUMBER = re.compile(r"-?[0-9]+")
+
+
+def _whole_number(value: object) -> object:
+    # Pydantic alone would also take " 5", "+5" and "5_0" (as 50). A count in a URL is digits.
+    if isinstance(value, str) and not WHOLE_NUMBER.fullmatch(value):
+        raise ValueError("must be a whole number, in digits")
+    return value
+
+
+# Query before the validator: the other way round, FastAPI writes the bounds into the schema as
+# `ge`/`le` instead of `minimum`/`maximum`.
+Limit = Annotated[
+    int,
+    Query(ge=1, le=1000, description="Most items to return (1-1000)."),
+    BeforeValidator(_whole_number),
+]
+Offset = Annotated[
+    int,
+    Query(ge=0, le=1_000_000, description="Items to skip before the first one returned."),
+    BeforeValidator(_whole_number),
+]
 
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -45,6 +70,7 @@ PortKey = Annotated[
     str,
     Path(
         max_length=100,
+        pattern=PRINTABLE,
         description=(
             "Port id (`urumqi`, `alataw`, `bakti`, `horgos`) or any of its other names, such as `Alashankou` "
             "or `霍尔果斯`; case, diacritics and punctuation are ignored."
@@ -56,6 +82,7 @@ MetricKey = Annotated[
     str,
     Path(
         max_length=100,
+        pattern=PRINTABLE,
         description="Metric id: `freight_trains`, `cargo_tonnage`, `vehicle_crossings` or `inspection_time`.",
         examples=METRIC_IDS,
     ),

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Header, Path, Query
 from fastapi.responses import Response
 
-from app.api.deps import METRIC_IDS, OBSERVATION_IDS, PORT_IDS, DatasetDep, Day, Limit, Offset
+from app.api.deps import METRIC_IDS, OBSERVATION_IDS, PORT_IDS, PRINTABLE, DatasetDep, Day, Limit, Offset
 from app.api.problems import InvalidParameter, error_responses
 from app.dataset import Dataset, NotFound
 from app.schemas import Observation, Page
@@ -100,6 +100,7 @@ def list_observations(
         str | None,
         Query(
             max_length=100,
+            pattern=PRINTABLE,
             description="Port id. Any other name of the port (see its `aliases`) is accepted too.",
             examples=["alataw"],
             json_schema_extra={"enum": PORT_IDS},
@@ -109,6 +110,7 @@ def list_observations(
         str | None,
         Query(
             max_length=100,
+            pattern=PRINTABLE,
             description="Metric id.",
             examples=["cargo_tonnage"],
             json_schema_extra={"enum": METRIC_IDS},
@@ -144,7 +146,7 @@ def list_observations(
 def get_observation(
     dataset: DatasetDep,
     observation: Annotated[
-        str, Path(max_length=200, description="Observation id.", examples=OBSERVATION_IDS)
+        str, Path(max_length=200, pattern=PRINTABLE, description="Observation id.", examples=OBSERVATION_IDS)
     ],
 ) -> Observation:
     return dataset.observation(observation)

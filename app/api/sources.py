@@ -2,14 +2,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
-from app.api.deps import DatasetDep, Limit, Offset
+from app.api.deps import PRINTABLE, DatasetDep, Limit, Offset
 from app.api.problems import error_responses
 from app.schemas import Page, Source, SourceDetail
 
 router = APIRouter(prefix="/v1/sources", tags=["sources"])
 
 SourceKey = Annotated[
-    str, Path(max_length=200, description="Source id.", examples=["xinhua-2023-02-09-xinjiang-land-ports"])
+    str,
+    Path(max_length=200, pattern=PRINTABLE, description="Source id.", examples=["xinhua-2023-02-09-xinjiang-land-ports"]),
 ]
 
 
