@@ -13,6 +13,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from app.dataset import file_sha256
 from app.seed import seed
 from app.settings import PROJECT_ROOT, get_settings
 
@@ -21,12 +22,17 @@ SEEDS = PROJECT_ROOT / "seeds"
 
 @pytest.fixture(scope="session")
 def database(tmp_path_factory) -> Path:
-    """The seeded database the app under test serves."""
+    """The seeded database the app under test serves. After the whole session of serving it, in
+    process and from real servers, it must be byte for byte as seeded, with no journal, WAL or
+    shared-memory file beside it: serving never writes."""
     path = tmp_path_factory.mktemp("db") / "ports.db"
     seed(SEEDS, path)
+    seeded = file_sha256(path)
     os.environ["DATABASE_URL"] = f"sqlite:///{path}"
     get_settings.cache_clear()
-    return path
+    yield path
+    assert file_sha256(path) == seeded, f"{path} changed while it was served"
+    assert [p.name for p in path.parent.iterdir()] == ["ports.db"]
 
 
 @pytest.fixture(scope="session")
