@@ -1,4 +1,5 @@
 # make run: set up, seed and serve on $(PORT). make test: the test suite. Nothing else is needed.
+# make test-load: the load tests.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -6,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DATABASE_URL ?= sqlite:///$(CURDIR)/data/ports.db
 
-.PHONY: install seed run test clean
+.PHONY: install seed run test test-load clean
 
 install: $(VENV)/.installed
 
@@ -26,6 +27,10 @@ run: seed
 
 test: install
 	$(BIN)/pytest
+
+# 256 connections against a real server, with 1 and then 2 workers; -rP prints the numbers.
+test-load: install
+	$(BIN)/pytest -m load -rP
 
 clean:
 	rm -rf $(VENV) data
