@@ -1,0 +1,27 @@
+"""scripts/audit.py: what the registry's per-project answer tells about an installed release."""
+
+import pytest
+
+from scripts.audit import known_vulnerabilities
+
+ECDSA = {  # the shape of https://pypi.org/pypi/ecdsa/json, shortened
+    "info": {"version": "0.19.2"},
+    "vulnerabilities": [
+        {"id": "PYSEC-2026-1325", "withdrawn": None},
+        {"id": "GHSA-wj6h-64fc-37mp", "withdrawn": None},
+        {"id": "GHSA-0000-0000-0000", "withdrawn": "2026-01-01T00:00:00Z"},
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    "version, project, found",
+    [
+        ("0.19.2", ECDSA, ["PYSEC-2026-1325", "GHSA-wj6h-64fc-37mp"]),  # withdrawn ones do not count
+        ("0.19.1", ECDSA, None),  # not the newest: the answer does not tell
+        ("1.0", {"info": {"version": "1.0"}, "vulnerabilities": []}, []),
+        ("1.0", {"info": {"version": "1.0"}}, []),
+    ],
+)
+def test_known_vulnerabilities(version, project, found):
+    assert known_vulnerabilities(version, project) == found
