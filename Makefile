@@ -1,4 +1,5 @@
 # make run: set up, seed and serve on $(PORT). make test: the test suite. Nothing else is needed.
+# make test-load: the load tests. make audit: known vulnerabilities in the dependencies.
 # make bench: this API against Datasette and a bare Starlette ceiling under wrk (tests/perf/bench.py).
 # make image-smoke: build the container image with podman and check that it answers.
 PYTHON ?= python3
@@ -9,13 +10,14 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DATABASE_URL ?= sqlite:///$(CURDIR)/data/ports.db
 
-.PHONY: install seed run test bench image-smoke clean
+.PHONY: install seed run test test-load audit bench image-smoke clean
 
 install: $(VENV)/.installed
 
+# setuptools too: Python 3.11's venv brings 65.5.0, which has known vulnerabilities.
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --upgrade pip setuptools
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
@@ -29,6 +31,15 @@ run: seed
 
 test: install
 	$(BIN)/pytest
+
+# 256 connections against a real server, with 1 and then 2 workers; -rP prints the numbers.
+test-load: install
+	$(BIN)/pytest -m load -rP
+
+# Fails on a known vulnerability in any installed dependency; .ci/audit.py says how it asks.
+audit: install
+	$(BIN)/pip install --quiet -e '.[test,audit]'
+	$(BIN)/python .ci/audit.py
 
 # A venv of its own, so that Datasette's dependencies never reach the one the tests run in.
 # BENCH_DURATION (seconds per run, default 5) and BENCH_ROUNDS (default 3) pass through.

@@ -12,7 +12,7 @@ from app.api import docs, health, metrics, observations, ports, sources
 from app.api.problems import add_problem_handlers
 from app.dataset import file_sha256, load_dataset
 from app.db import DatabaseError, check_database
-from app.middleware import ResponseCache, StandardHeaders
+from app.middleware import HeaderLimit, ResponseCache, StandardHeaders
 from app.settings import PROJECT_ROOT, get_settings
 
 DESCRIPTION = """
@@ -94,6 +94,7 @@ app.add_middleware(
     expose_headers=["ETag"],
     max_age=86400,
 )
+app.add_middleware(HeaderLimit)
 app.add_middleware(
     StandardHeaders,
     headers={

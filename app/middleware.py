@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.api.problems import problem
+
 
 @dataclass(frozen=True)
 class CachedResponse:
@@ -129,3 +131,19 @@ class StandardHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class HeaderLimit:
+    """Answers 431 to a request whose headers add up to more than `max_bytes`, before any route
+    sees it. uvicorn's default parser (httptools) has no limit of its own; 16 KiB is h11's."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int = 16 * 1024):
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and sum(len(k) + len(v) for k, v in scope["headers"]) > self.max_bytes:
+            detail = f"The request's headers add up to more than {self.max_bytes} bytes."
+            await problem(431, detail)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)

@@ -5,6 +5,7 @@ Seeding twice from the same seeds gives the same bytes: rows are written in a fi
 and nothing depends on the time of the run.
 """
 
+import glob
 import hashlib
 import os
 import sys
@@ -144,16 +145,44 @@ def seed(seeds_dir: Path, database_path: Path) -> Seeds:
     """Check the seeds, build the database beside `database_path` and swap it in atomically."""
     seeds = load_seeds(seeds_dir)
     database_path.parent.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(database_path)
     new_path = database_path.with_name(f".{database_path.name}.{os.getpid()}.new")
-    new_path.unlink(missing_ok=True)
+    _remove_with_journal(new_path)  # a leftover of an earlier process that had our pid
     try:
         build_database(seeds, new_path)
         with new_path.open("rb") as f:
             os.fsync(f.fileno())
         os.replace(new_path, database_path)
     finally:
-        new_path.unlink(missing_ok=True)
+        _remove_with_journal(new_path)
     return seeds
+
+
+def remove_leftovers(database_path: Path) -> None:
+    """Delete what killed seeds left beside the database: half-built `.<name>.<pid>.new` files and
+    their SQLite journals. They never break anything (the server opens only the database, and each
+    seed builds in a file of its own), but they would pile up. A seed still running keeps its own."""
+    prefix = f".{database_path.name}."
+    for path in database_path.parent.glob(f"{glob.escape(prefix)}*.new*"):
+        pid = path.name.removeprefix(prefix).split(".")[0]
+        if pid.isdigit() and not _is_running(int(pid)):
+            path.unlink(missing_ok=True)
+
+
+def _is_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's
+    return True
+
+
+def _remove_with_journal(path: Path) -> None:
+    # A journal left beside a new file of the same name would be "hot": SQLite would roll it into it.
+    path.unlink(missing_ok=True)
+    path.with_name(f"{path.name}-journal").unlink(missing_ok=True)
 
 
 def main() -> int:

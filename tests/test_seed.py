@@ -4,14 +4,17 @@ the old database kept on failure, and the same bytes every time."""
 import hashlib
 import os
 import re
+import signal
 import subprocess
 import sys
+import time
 import tomllib
 from datetime import date
 
 import pytest
 
-from app.seed import SeedError, load_seeds, seed
+from app.db import check_database
+from app.seed import SeedError, load_seeds, remove_leftovers, seed
 from tests.conftest import SEEDS
 
 ARTICLE_SHA256 = "0be896afe3b686b0c62ad6abc35f45c341f9183f774769b77ec8f9f029e1e38f"
@@ -141,3 +144,54 @@ def test_a_name_shared_by_two_ports_stops_the_seed(seeds_copy, tmp_path):
     path.write_text(path.read_text().replace('name = "Baktu"', 'name = "Alatau"'))
     with pytest.raises(SeedError, match="'Alatau' would address both alataw and bakti"):
         seed(seeds_copy, tmp_path / "new.db")
+
+
+def test_a_killed_seed_leaves_the_database_whole_and_the_next_seed_cleans_up(seeds_copy, tmp_path):
+    """SIGKILL `python -m app.seed` at points ever later in its build, from the moment its new file
+    appears, until one run finishes first. The database must always be the old one or the new one,
+    whole, and what the killed runs leave behind must break neither the server nor the next seed,
+    which removes it."""
+    database = tmp_path / "ports.db"
+    path = seeds_copy / "metrics.toml"  # the old database differs from the new one in one description
+    path.write_text(path.read_text().replace("Inbound and outbound vehicles through the port.", "Vehicles."))
+    seed(seeds_copy, database)
+    old = sha256(database)
+    seed(SEEDS, tmp_path / "new.db")
+    new = sha256(tmp_path / "new.db")
+    (tmp_path / "new.db").unlink()
+    assert old != new
+
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "SEEDS_DIR": str(SEEDS)}
+    left_files = 0
+    for delay in (0.001 * 3**i for i in range(8)):  # 1 ms to 2.2 s; the build takes about 0.1 s
+        process = subprocess.Popen([sys.executable, "-m", "app.seed"], env=env, stdout=subprocess.DEVNULL)
+        building = database.with_name(f".ports.db.{process.pid}.new")
+        deadline = time.monotonic() + 60
+        while not building.exists() and process.poll() is None:
+            assert time.monotonic() < deadline, "the seed never started building"
+            time.sleep(0.0005)
+        time.sleep(delay)
+        process.kill()
+        process.wait(timeout=10)
+        assert sha256(database) in (old, new), f"killed {delay}s into the build"
+        if process.returncode == 0:
+            break
+        left_files += building.exists()
+        check_database(database).dispose()  # what the server checks at start: leftovers do not matter
+    else:
+        pytest.fail("the seed never finished before it was killed")
+    assert left_files, "no run was killed while building"
+    # The run that finished swapped in the new database and removed what the killed ones left.
+    assert sha256(database) == new
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ports.db", "seeds"]
+
+
+def test_a_running_seeds_file_is_left_alone(tmp_path):
+    database = tmp_path / "ports.db"
+    mine = database.with_name(f".ports.db.{os.getpid()}.new")  # as if this process were building
+    mine.write_bytes(b"half built")
+    dead = database.with_name(".ports.db.999999999.new")
+    dead.write_bytes(b"half built")
+    database.with_name(".ports.db.999999999.new-journal").write_bytes(b"journal")
+    remove_leftovers(database)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [mine.name]

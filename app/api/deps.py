@@ -1,8 +1,11 @@
 """What routes share: the dataset, and the paging and path parameters, declared once."""
 
+import re
+from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
+from pydantic import BeforeValidator
 
 from app.dataset import Dataset
 
@@ -13,25 +16,74 @@ def get_dataset(request: Request) -> Dataset:
 
 DatasetDep = Annotated[Dataset, Depends(get_dataset)]
 
-Limit = Annotated[int, Query(ge=1, le=1000, description="Most items to return (1-1000).")]
-Offset = Annotated[int, Query(ge=0, le=1_000_000, description="Items to skip before the first one returned.")]
+# What a name or id may hold: no control characters (NUL, CR, LF, ...) and no U+FFFD, which is
+# what bytes that are not UTF-8 decode to. No name contains either, and the forgiving port look-up,
+# which ignores punctuation, must not read "ala%00taw" as alataw.
+PRINTABLE = r"^[^\x00-\x1f\x7f\ufffd]*$"
+
+WHOLE_NUMBER = re.compile(r"-?[0-9]+")
+
+
+def _whole_number(value: object) -> object:
+    # Pydantic alone would also take " 5", "+5" and "5_0" (as 50). A count in a URL is digits.
+    if isinstance(value, str) and not WHOLE_NUMBER.fullmatch(value):
+        raise ValueError("must be a whole number, in digits")
+    return value
+
+
+# Query before the validator: the other way round, FastAPI writes the bounds into the schema as
+# `ge`/`le` instead of `minimum`/`maximum`.
+Limit = Annotated[
+    int,
+    Query(ge=1, le=1000, description="Most items to return (1-1000)."),
+    BeforeValidator(_whole_number),
+]
+Offset = Annotated[
+    int,
+    Query(ge=0, le=1_000_000, description="Items to skip before the first one returned."),
+    BeforeValidator(_whole_number),
+]
+
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_date(value: object) -> object:
+    # Pydantic alone would also take "0" or "1672531200" (Unix timestamps) and "2023-01-01T00:00"
+    # as days. The schema says `format: date`, so only YYYY-MM-DD is a day.
+    if isinstance(value, str) and not ISO_DATE.fullmatch(value):
+        raise ValueError("must be a date as YYYY-MM-DD")
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_iso_date)]
+
+# The ids the schema names, so that clients and generated tests know the values that find
+# something. tests/test_openapi_properties.py checks that they are exactly the dataset's.
+PORT_IDS = ["alataw", "bakti", "horgos", "urumqi"]
+METRIC_IDS = ["cargo_tonnage", "freight_trains", "inspection_time", "vehicle_crossings"]
+OBSERVATION_IDS = [
+    "alataw-cargo-tonnage-2023-01", "bakti-cargo-tonnage-2023-01", "bakti-inspection-time-2023-02-09",
+    "bakti-vehicle-crossings-2023-01", "urumqi-freight-trains-2023-02-06",
+]  # fmt: skip
 
 PortKey = Annotated[
     str,
     Path(
         max_length=100,
+        pattern=PRINTABLE,
         description=(
             "Port id (`urumqi`, `alataw`, `bakti`, `horgos`) or any of its other names, such as `Alashankou` "
             "or `霍尔果斯`; case, diacritics and punctuation are ignored."
         ),
-        examples=["alataw"],
+        examples=[*PORT_IDS, "Alashankou", "霍尔果斯"],
     ),
 ]
 MetricKey = Annotated[
     str,
     Path(
         max_length=100,
+        pattern=PRINTABLE,
         description="Metric id: `freight_trains`, `cargo_tonnage`, `vehicle_crossings` or `inspection_time`.",
-        examples=["cargo_tonnage"],
+        examples=METRIC_IDS,
     ),
 ]

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Header, Path, Query
 from fastapi.responses import JSONResponse, Response
 
-from app.api.deps import DatasetDep, Limit, Offset
+from app.api.deps import METRIC_IDS, OBSERVATION_IDS, PORT_IDS, PRINTABLE, DatasetDep, Day, Limit, Offset
 from app.api.problems import InvalidParameter, error_responses
 from app.citations import BIBTEX, CSL_JSON, bibtex, csl_json
 from app.dataset import Dataset, NotFound
@@ -71,7 +71,7 @@ BIBTEX_EXAMPLE = (
 )
 
 ObservationKey = Annotated[
-    str, Path(max_length=200, description="Observation id.", examples=["alataw-cargo-tonnage-2023-01"])
+    str, Path(max_length=200, pattern=PRINTABLE, description="Observation id.", examples=OBSERVATION_IDS)
 ]
 
 
@@ -156,15 +156,33 @@ def filter_observations(
 def list_observations(
     dataset: DatasetDep,
     response: Response,
+    # An unknown filter value is a 422, so the schema lists the values that are valid. Other names
+    # of a port, and ids in other cases, are accepted too, as on the paths.
     port: Annotated[
-        str | None, Query(max_length=100, description="Port id or other name.", examples=["alataw"])
+        str | None,
+        Query(
+            max_length=100,
+            pattern=PRINTABLE,
+            description="Port id. Any other name of the port (see its `aliases`) is accepted too.",
+            examples=["alataw"],
+            json_schema_extra={"enum": PORT_IDS},
+        ),
     ] = None,
-    metric: Annotated[str | None, Query(max_length=100, description="Metric id.", examples=["cargo_tonnage"])] = None,
+    metric: Annotated[
+        str | None,
+        Query(
+            max_length=100,
+            pattern=PRINTABLE,
+            description="Metric id.",
+            examples=["cargo_tonnage"],
+            json_schema_extra={"enum": METRIC_IDS},
+        ),
+    ] = None,
     period_from: Annotated[
-        date | None, Query(description="Keep periods ending on or after this day.", examples=["2023-01-01"])
+        Day | None, Query(description="Keep periods ending on or after this day.", examples=["2023-01-01"])
     ] = None,
     period_to: Annotated[
-        date | None, Query(description="Keep periods starting on or before this day.", examples=["2023-01-31"])
+        Day | None, Query(description="Keep periods starting on or before this day.", examples=["2023-01-31"])
     ] = None,
     limit: Limit = 100,
     offset: Offset = 0,

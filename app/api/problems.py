@@ -1,6 +1,7 @@
 """Every error is an RFC 9457 problem document (application/problem+json), never a traceback."""
 
 import logging
+import re
 from http import HTTPStatus
 
 from fastapi import FastAPI, Request
@@ -8,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from app.api.deps import PRINTABLE
 from app.dataset import NotFound
 from app.schemas import Problem
 
@@ -56,14 +58,27 @@ def _invalid_parameter(request: Request, error: InvalidParameter) -> JSONRespons
     return problem(422, error.detail, errors=[{"in": "query", "name": error.parameter, "message": error.detail}], **extra)
 
 
+def _message(error: dict) -> str:
+    if error["type"] == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == PRINTABLE:
+        return "must not contain control characters or bytes that are not UTF-8"  # not the regex
+    if error["type"] == "value_error":
+        return str(error["ctx"]["error"])  # our validators' words, without pydantic's "Value error, "
+    return error["msg"]
+
+
 def _validation(request: Request, error: RequestValidationError) -> JSONResponse:
     # Only where and what: the raw input is not echoed back.
+    found = error.errors()
     errors = [
-        {"in": str(e["loc"][0]), "name": ".".join(str(part) for part in e["loc"][1:]), "message": e["msg"]}
-        for e in error.errors()
+        {"in": str(e["loc"][0]), "name": ".".join(str(part) for part in e["loc"][1:]), "message": _message(e)}
+        for e in found
     ]
     summary = "; ".join(f"{e['in']} parameter {e['name']!r}: {e['message']}" for e in errors)
-    return problem(422, f"Invalid request: {summary}.", errors=errors)
+    extra = {}
+    if len(found) == 1 and found[0]["type"] == "literal_error":
+        # A closed set of values, such as `format`: list them, as for unknown ids.
+        extra["valid_values"] = re.findall(r"'([^']*)'", found[0]["ctx"]["expected"])
+    return problem(422, f"Invalid request: {summary}.", errors=errors, **extra)
 
 
 def _http(request: Request, error: HTTPException) -> JSONResponse:

@@ -3,7 +3,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from fastapi.responses import HTMLResponse
 
-from app.api.deps import DatasetDep, Limit, Offset
+from app.api.deps import PRINTABLE, DatasetDep, Limit, Offset
 from app.api.problems import error_responses
 from app.schemas import Page, Source, SourceDetail
 from app.source_view import source_page
@@ -11,7 +11,8 @@ from app.source_view import source_page
 router = APIRouter(prefix="/v1/sources", tags=["sources"])
 
 SourceKey = Annotated[
-    str, Path(max_length=200, description="Source id.", examples=["xinhua-2023-02-09-xinjiang-land-ports"])
+    str,
+    Path(max_length=200, pattern=PRINTABLE, description="Source id.", examples=["xinhua-2023-02-09-xinjiang-land-ports"]),
 ]
 
 
