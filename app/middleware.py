@@ -5,6 +5,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from starlette.datastructures import Headers
+from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.problems import problem
@@ -114,7 +115,8 @@ def _without_body(send: Send, head: bool) -> Send:
 
 
 class StandardHeaders:
-    """Adds the headers every answer carries, errors and cached answers included."""
+    """Adds the headers every answer carries, errors and cached answers included, unless the
+    answer already has them (a CORS preflight sets its own Access-Control-Allow-Origin)."""
 
     def __init__(self, app: ASGIApp, headers: dict[str, str]):
         self.app = app
@@ -127,7 +129,9 @@ class StandardHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message = {**message, "headers": [*message.get("headers", []), *self.headers]}
+                headers = message.get("headers", [])
+                present = {name for name, _ in headers}
+                message = {**message, "headers": [*headers, *(h for h in self.headers if h[0] not in present)]}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -147,3 +151,20 @@ class HeaderLimit:
             await problem(431, detail)(scope, receive, send)
             return
         await self.app(scope, receive, send)
+
+
+class PublicCORS:
+    """CORS for public, read-only data. Any origin may read any answer, so the headers that say so
+    are the same on every answer (StandardHeaders adds them), and only preflight requests need
+    Starlette's CORSMiddleware. Running it on every request cost a third of a cached answer's time.
+    """
+
+    def __init__(self, app: ASGIApp, **cors):
+        self.app = app
+        self.preflight = CORSMiddleware(app, **cors)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "OPTIONS":
+            await self.preflight(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
