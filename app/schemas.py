@@ -23,6 +23,11 @@ class Page(BaseModel, Generic[T]):
     limit: int = Field(description="Most items returned on one page.")
     offset: int = Field(description="Items skipped before the first one returned.")
 
+    @classmethod
+    def of(cls, items: list[T], limit: int, offset: int) -> "Page[T]":
+        """The page of `items` that `limit` and `offset` select."""
+        return cls(items=items[offset : offset + limit], total=len(items), limit=limit, offset=offset)
+
 
 class SourceRef(BaseModel):
     id: str = Field(examples=["xinhua-2023-02-09-xinjiang-land-ports"])

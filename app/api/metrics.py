@@ -15,7 +15,7 @@ router = APIRouter(prefix="/v1/metrics", tags=["metrics"])
 )
 def list_metrics(dataset: DatasetDep, limit: Limit = 100, offset: Offset = 0) -> Page[Metric]:
     metrics = list(dataset.metrics.values())
-    return Page(items=metrics[offset : offset + limit], total=len(metrics), limit=limit, offset=offset)
+    return Page.of(metrics, limit, offset)
 
 
 @router.get(

@@ -191,12 +191,11 @@ def list_observations(
     ] = None,
     accept: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Page[Observation]:
-    found = filter_observations(dataset, port, metric, period_from, period_to)
-    page = found[offset : offset + limit]
+    page = Page.of(filter_observations(dataset, port, metric, period_from, period_to), limit, offset)
     if wants_csv(format, accept):
-        return Response(to_csv(page), media_type=CSV_MEDIA_TYPE, headers=VARY_ACCEPT)
+        return Response(to_csv(page.items), media_type=CSV_MEDIA_TYPE, headers=VARY_ACCEPT)
     response.headers.update(VARY_ACCEPT)
-    return Page(items=page, total=len(found), limit=limit, offset=offset)
+    return page
 
 
 @router.get(

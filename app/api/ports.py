@@ -15,7 +15,7 @@ router = APIRouter(prefix="/v1/ports", tags=["ports"])
 )
 def list_ports(dataset: DatasetDep, limit: Limit = 100, offset: Offset = 0) -> Page[Port]:
     ports = list(dataset.ports.values())
-    return Page(items=ports[offset : offset + limit], total=len(ports), limit=limit, offset=offset)
+    return Page.of(ports, limit, offset)
 
 
 @router.get(
@@ -42,4 +42,4 @@ def get_port_metric(
     dataset: DatasetDep, port: PortKey, metric: MetricKey, limit: Limit = 100, offset: Offset = 0
 ) -> Page[Observation]:
     observations = dataset.select(port=dataset.port(port).id, metric=dataset.metric(metric).id)
-    return Page(items=observations[offset : offset + limit], total=len(observations), limit=limit, offset=offset)
+    return Page.of(observations, limit, offset)

@@ -24,7 +24,7 @@ SourceKey = Annotated[
 )
 def list_sources(dataset: DatasetDep, limit: Limit = 100, offset: Offset = 0) -> Page[Source]:
     sources = [Source(**s.model_dump(exclude={"text"})) for s in dataset.sources.values()]
-    return Page(items=sources[offset : offset + limit], total=len(sources), limit=limit, offset=offset)
+    return Page.of(sources, limit, offset)
 
 
 @router.get(
