@@ -8,7 +8,6 @@ BIN := $(VENV)/bin
 BENCH_VENV := .venv-bench
 HOST ?= 127.0.0.1
 PORT ?= 8000
-export DATABASE_URL ?= sqlite:///$(CURDIR)/data/ports.db
 
 .PHONY: install seed run test test-load audit bench image-smoke clean
 

@@ -5,14 +5,14 @@ is answered from these objects instead of a query: same answers, without paying 
 """
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from app import models, schemas
-from app.figures import fold_name, prior_year_value
+from app.figures import fold_name, half_unit, prior_year_value
 
 
 class NotFound(LookupError):
@@ -31,7 +31,7 @@ class Dataset:
     metrics: dict[str, schemas.Metric]
     sources: dict[str, schemas.SourceDetail]
     observations: dict[str, schemas.Observation]
-    port_keys: dict[str, str] = field(default_factory=dict)  # folded name -> port id
+    port_keys: dict[str, str]  # folded name -> port id
 
     def port(self, key: str) -> schemas.Port:
         """A port by id or any of its names, ignoring case, diacritics and punctuation."""
@@ -77,9 +77,7 @@ def load_dataset(engine: Engine, version: str) -> Dataset:
         metric_rows = session.exec(select(models.Metric).order_by(models.Metric.id)).all()
         source_rows = session.exec(select(models.Source).order_by(models.Source.id)).all()
         observation_rows = session.exec(
-            select(models.Observation).order_by(
-                models.Observation.port_id, models.Observation.metric_id, models.Observation.period_end
-            )
+            select(models.Observation).order_by(models.Observation.id)
         ).all()
 
     names_of: dict[str, list[models.PortName]] = {row.id: [] for row in port_rows}
@@ -119,7 +117,9 @@ def _as_written(number: float) -> int | float:
 
 
 def _observation(row: models.Observation) -> schemas.Observation:
-    prior, prior_qualifier = prior_year_value(row.value, row.qualifier, row.yoy_change_pct, row.yoy_qualifier)
+    prior, prior_qualifier = prior_year_value(
+        row.value, row.qualifier, row.yoy_change_pct, row.yoy_qualifier, half_unit(row.yoy_text or "")
+    )
     return schemas.Observation(
         **row.model_dump(
             exclude={"port_id", "metric_id", "source_id", "quote", "quote_start", "quote_end", "value", "yoy_change_pct"}

@@ -6,6 +6,7 @@ Nothing here touches a database or the network, so every rule is tested on its o
 """
 
 import calendar
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -120,27 +121,46 @@ def resolve_period(period_text: str, published: date) -> tuple[date, date]:
     raise FigureError(f"cannot resolve the period {period_text!r}")
 
 
+def half_unit(text: str) -> float:
+    """Half the unit of the last digit of the first number written in `text`: "12.8 percent" ->
+    0.05, "125 percent" -> 0.5. A number written so stands for anything that rounds to it."""
+    match = _NUMBER.search(text.lower())
+    decimals = len(match["fraction"]) - 1 if match and match["fraction"] else 0
+    return 0.5 * 10**-decimals
+
+
 def prior_year_value(
-    value: float, qualifier: str, change_pct: float | None, change_qualifier: str | None
+    value: float,
+    qualifier: str,
+    change_pct: float | None,
+    change_qualifier: str | None,
+    change_half_unit: float = 0.0,
 ) -> tuple[float | None, str | None]:
-    """The year-earlier value implied by a value and its year-on-year change, and what kind
-    of bound it is. None where the bounds pull in opposite directions, as with "more than
-    3,800, up more than 156 percent", which says nothing about the year before."""
-    if change_pct is None or change_qualifier is None or change_pct <= -100:
+    """The year-earlier value implied by a value and its year-on-year change, and what kind of
+    bound it is. None where the bounds pull in opposite directions, as with "more than 3,800, up
+    more than 156 percent", which says nothing about the year before.
+
+    A stated change is itself rounded: "up 12.8 percent" (change_half_unit 0.05) is anything from
+    12.75 to 12.85. So a bound is taken at the end of that range that makes it weakest and rounded
+    outwards to the cent, and an exact value with a rounded change gives an approximate one."""
+    if change_pct is None or change_qualifier is None or change_pct - change_half_unit <= -100:
         return None, None
-    prior = round(value / (1 + change_pct / 100), 2)
+    central = round(value / (1 + change_pct / 100), 2)
     # A larger value means a larger prior value; a larger change means a smaller one.
     bounds = [(_DIRECTION[qualifier], qualifier)] if qualifier in _DIRECTION else []
     if change_qualifier in _DIRECTION:
         bounds.append((-_DIRECTION[change_qualifier], change_qualifier))
     if "approximately" in (qualifier, change_qualifier):
-        return (prior, "approximately") if not bounds else (None, None)
+        return (central, "approximately") if not bounds else (None, None)
     if not bounds:
-        return prior, "exact"
+        return central, "exact" if change_half_unit == 0 else "approximately"
     directions = {direction for direction, _ in bounds}
     if len(directions) > 1:
         return None, None
     direction = directions.pop()
+    change = change_pct + (direction * change_half_unit if change_qualifier == "exact" else 0)
+    prior = value / (1 + change / 100) * 100
+    prior = (math.floor(prior) if direction > 0 else math.ceil(prior)) / 100
     strict = any(q in ("more_than", "less_than") for _, q in bounds)
     return prior, (_STRICT if strict else _INCLUSIVE)[direction]
 

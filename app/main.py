@@ -58,10 +58,10 @@ logger = logging.getLogger("uvicorn.error")
 
 @asynccontextmanager
 async def lifespan(app: FastAPI):
-    path = get_settings().database_path
     try:
+        path = get_settings().database_path
         engine = check_database(path)
-    except DatabaseError as error:
+    except (DatabaseError, ValueError) as error:  # ValueError: a DATABASE_URL that is not sqlite:///
         # Said plainly first; re-raised so that the server stops with a non-zero exit code.
         logger.error("cannot serve: %s", error)
         raise

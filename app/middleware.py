@@ -37,39 +37,50 @@ def _matches(if_none_match: str, etag: bytes) -> bool:
     return any(candidate.strip().removeprefix("W/") == tag for candidate in if_none_match.split(","))
 
 
+_CONDITIONAL_HEADERS = (b"range", b"if-range", b"if-none-match", b"if-modified-since")
+
+
 class ResponseCache:
     """Answers each GET and HEAD from the bytes of the first identical request.
 
     The data cannot change while the server runs (the database is opened immutable), so the
     first answer to a request, computed by the real routes, is the answer to every identical one.
-    Only complete 200 answers are kept, at most `max_entries` (least recently used go first), each
-    with a strong ETag derived from the dataset's checksum and the bytes of the representation,
-    and a Cache-Control unless the route set one. HEAD is answered as GET without the body.
+    Only complete 200 answers are kept, each with a strong ETag derived from the dataset's checksum
+    and the bytes of the representation, and a Cache-Control unless the route set one; at most
+    `max_entries` of them and `max_bytes` in all, the least recently used going first, so that
+    requests made up to fill memory cannot. HEAD is answered as GET without the body. Range and
+    conditional headers are answered here, from the whole representation, never by the routes.
     """
 
-    def __init__(self, app: ASGIApp, max_entries: int = 1024, max_age: int = 3600, max_body: int = 4 << 20):
+    def __init__(
+        self, app: ASGIApp, max_entries: int = 1024, max_bytes: int = 32 << 20, max_body: int = 4 << 20, max_age: int = 3600
+    ):
         self.app = app
         self.max_entries = max_entries
+        self.max_bytes = max_bytes
         self.max_body = max_body
         self.cache_control = f"public, max-age={max_age}".encode()
         self.entries: OrderedDict[tuple, CachedResponse] = OrderedDict()
+        self.bytes = 0
+
+    def clear(self) -> None:
+        self.entries.clear()
+        self.bytes = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
-        if "range" in headers:
-            await self.app({**scope, "method": "GET"}, receive, _without_body(send, scope["method"] == "HEAD"))
-            return
         key = (scope["path"], scope["query_string"], headers.get("accept"))
         entry = self.entries.get(key)
         if entry is None:
             entry = await self._render(scope, receive)
             if entry.etag is not None:
                 self.entries[key] = entry
-                if len(self.entries) > self.max_entries:
-                    self.entries.popitem(last=False)
+                self.bytes += len(entry.body)
+                while len(self.entries) > self.max_entries or self.bytes > self.max_bytes:
+                    self.bytes -= len(self.entries.popitem(last=False)[1].body)
         else:
             self.entries.move_to_end(key)
         await entry.send(send, head=scope["method"] == "HEAD", if_none_match=headers.get("if-none-match"))
@@ -85,7 +96,9 @@ class ResponseCache:
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
 
-        await self.app({**scope, "method": "GET"}, receive, capture)
+        # The whole representation, whatever the request's Range or conditions: they are answered here.
+        request_headers = [(k, v) for k, v in scope["headers"] if k not in _CONDITIONAL_HEADERS]
+        await self.app({**scope, "method": "GET", "headers": request_headers}, receive, capture)
         body = b"".join(chunks)
         headers = [(k, v) for k, v in start["headers"] if k not in (b"etag", b"last-modified")]
         if start["status"] != 200 or len(body) > self.max_body:
@@ -101,17 +114,6 @@ class ResponseCache:
 
 def _header(headers: list[tuple[bytes, bytes]], name: bytes) -> bytes:
     return next((v for k, v in headers if k == name), b"")
-
-
-def _without_body(send: Send, head: bool) -> Send:
-    async def send_without_body(message: Message) -> None:
-        if head and message["type"] == "http.response.body":
-            if message.get("more_body", False):
-                return
-            message = {"type": "http.response.body", "body": b""}
-        await send(message)
-
-    return send_without_body
 
 
 class StandardHeaders:
@@ -164,7 +166,20 @@ class PublicCORS:
         self.preflight = CORSMiddleware(app, **cors)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "OPTIONS":
-            await self.preflight(scope, receive, send)
-        else:
+        if scope["type"] != "http" or scope["method"] != "OPTIONS":
             await self.app(scope, receive, send)
+            return
+        refusal: list[bytes] = []  # CORSMiddleware refuses in plain text; say it as a problem
+
+        async def send_refusal_as_problem(message: Message) -> None:
+            if message["type"] == "http.response.start" and message["status"] == 400:
+                refusal.append(b"")
+            elif not refusal:
+                await send(message)
+            elif message["type"] == "http.response.body":
+                refusal.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    detail = f"CORS preflight refused: {b''.join(refusal).decode()}. This API allows GET, HEAD and OPTIONS."
+                    await problem(400, detail)(scope, receive, send)
+
+        await self.preflight(scope, receive, send_refusal_as_problem)

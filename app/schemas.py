@@ -6,7 +6,9 @@ from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Qualifier = Literal["exact", "more_than", "at_least", "less_than", "at_most", "approximately"]
+from app.figures import QUALIFIERS
+
+Qualifier = Literal[QUALIFIERS]
 
 QUALIFIER_DOC = (
     "How `value` relates to the true figure, from the article's own words: `exact` (no qualifier), "
@@ -64,10 +66,12 @@ class Observation(BaseModel):
     yoy_text: str | None = Field(description="The change as written.", examples=["up 12.8 percent year on year"])
     prior_year_value: float | None = Field(
         description=(
-            "DERIVED, not stated by the source: value / (1 + yoy_change_pct / 100), rounded to 2 decimals. "
-            "Null without a year-on-year change, or where the two qualifiers bound it in opposite directions."
+            "DERIVED, not stated by the source: value / (1 + yoy_change_pct / 100), to the cent. A bound takes "
+            "the rounding of the stated change into account ('12.8 percent' is 12.75 to 12.85) and is rounded "
+            "outwards. Null without a year-on-year change, or where the two qualifiers bound it in opposite "
+            "directions."
         ),
-        examples=[984042.55],
+        examples=[983606.55],
     )
     prior_year_qualifier: Qualifier | None = Field(
         description="How `prior_year_value` relates to the true year-earlier figure, following from both qualifiers.",
@@ -75,7 +79,7 @@ class Observation(BaseModel):
     )
     note: str | None = Field(description="Why the figure was read this way, where that is not obvious.")
     source: SourceRef
-    href: str = Field(examples=["/v1/observations?port=alataw&metric=cargo_tonnage"])
+    href: str = Field(description="This observation's permalink.", examples=["/v1/observations/alataw-cargo-tonnage-2023-01"])
 
 
 class CslDate(BaseModel):
@@ -178,6 +182,6 @@ class Problem(BaseModel):
     type: str = Field(default="about:blank", examples=["about:blank"])
     title: str = Field(examples=["Not Found"])
     status: int = Field(examples=[404])
-    detail: str = Field(examples=["No port 'atlantis'. Valid ids: alataw, bakti, horgos, urumqi."])
+    detail: str = Field(examples=["No such port. Valid ids: alataw, bakti, horgos, urumqi."])
     valid_values: list[str] | None = Field(default=None, description="The values that would have been accepted.")
     errors: list[dict] | None = Field(default=None, description="Each invalid parameter: where it is and what is wrong.")

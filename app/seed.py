@@ -11,7 +11,6 @@ import os
 import sys
 import tomllib
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from alembic import command

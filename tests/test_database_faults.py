@@ -1,12 +1,11 @@
 """The server refuses a database it cannot serve, naming the file; serving never writes to it."""
 
 import hashlib
-import os
-import shutil
 import sqlite3
 
 import httpx
 import pytest
+from sqlalchemy import exc
 
 from app.db import DatabaseError, check_database
 from app.seed import seed
@@ -108,8 +107,12 @@ def test_serving_never_writes_the_database(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ports.db"]  # no journal, no WAL, no shm
 
 
-def test_serving_works_from_a_read_only_directory(tmp_path):
+def test_the_served_engine_cannot_write(tmp_path):
+    """Even a bug could not change the data: SQLite itself refuses writes on the engine the app uses."""
     path = seeded(tmp_path)
-    shutil.copy(path, tmp_path / "copy.db")
-    os.chmod(tmp_path / "copy.db", 0o444)
-    assert check_database(tmp_path / "copy.db")
+    engine = check_database(path)
+    try:
+        with engine.connect() as connection, pytest.raises(exc.OperationalError, match="readonly"):
+            connection.exec_driver_sql("DELETE FROM observation")
+    finally:
+        engine.dispose()

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from app.figures import FigureError, fold_name, locate, parse_change, parse_number, parse_qualifier, prior_year_value, resolve_period
+from app.figures import FigureError, fold_name, half_unit, locate, parse_change, parse_number, parse_qualifier, prior_year_value, resolve_period
 
 PUBLISHED = date(2023, 2, 9)
 
@@ -95,21 +95,32 @@ def test_resolve_period_refuses_what_it_cannot_read():
 
 
 @pytest.mark.parametrize(
-    "value, qualifier, pct, pct_qualifier, expected",
+    "value, qualifier, pct, pct_qualifier, half, expected",
     [
-        (1_110_000, "more_than", 12.8, "exact", (984042.55, "more_than")),
-        (34106, "more_than", 125, "exact", (15158.22, "more_than")),
-        (225, "exact", 125, "exact", (100.0, "exact")),
-        (225, "exact", 125, "more_than", (100.0, "less_than")),
-        (225, "at_most", 125, "at_least", (100.0, "at_most")),
+        # More than 1.11 million, up 12.8 (so at most 12.85) percent: more than 1,110,000 / 1.1285.
+        (1_110_000, "more_than", 12.8, "exact", 0.05, (983606.55, "more_than")),
+        (34106, "more_than", 125, "exact", 0.5, (15124.61, "more_than")),
+        (225, "exact", 125, "exact", 0, (100.0, "exact")),
+        (225, "exact", 125, "exact", 0.5, (100.0, "approximately")),
+        (225, "exact", 125, "more_than", 0.5, (100.0, "less_than")),
+        (225, "at_most", 125, "at_least", 0, (100.0, "at_most")),
+        (225, "at_most", 125, "exact", 0.5, (100.23, "at_most")),  # 225 / 2.245, rounded up
         # More than 3,800 and up more than 156 percent: the year before could be anything.
-        (3800, "more_than", 156, "more_than", (None, None)),
-        (225, "approximately", 125, "exact", (100.0, "approximately")),
-        (6500, "exact", None, None, (None, None)),
+        (3800, "more_than", 156, "more_than", 0.5, (None, None)),
+        (225, "approximately", 125, "exact", 0.5, (100.0, "approximately")),
+        (6500, "exact", None, None, 0, (None, None)),
     ],
 )
-def test_prior_year_value(value, qualifier, pct, pct_qualifier, expected):
-    assert prior_year_value(value, qualifier, pct, pct_qualifier) == expected
+def test_prior_year_value(value, qualifier, pct, pct_qualifier, half, expected):
+    assert prior_year_value(value, qualifier, pct, pct_qualifier, half) == expected
+
+
+@pytest.mark.parametrize(
+    "text, half",
+    [("up 12.8 percent year on year", 0.05), ("soared 125 percent", 0.5), ("up 3.25 percent", 0.005)],
+)
+def test_half_unit(text, half):
+    assert half_unit(text) == pytest.approx(half)
 
 
 @pytest.mark.parametrize("name", ["Ürümqi", "URUMQI", "urumqi", "Uru-mqi", "Ｕｒｕｍｑｉ"])

@@ -37,4 +37,6 @@ def test_cors_does_not_allow_writes(client):
         headers={"Origin": "https://example.org", "Access-Control-Request-Method": "DELETE"},
     )
     assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "Disallowed CORS method" in response.json()["detail"]
 

@@ -15,7 +15,7 @@ FIGURES = {
     "alataw-cargo-tonnage-2023-01": dict(
         port="alataw", metric="cargo_tonnage", value=1110000, unit="tonnes", qualifier="more_than",
         period_start="2023-01-01", period_end="2023-01-31", yoy_change_pct=12.8, yoy_qualifier="exact",
-        prior_year_value=984042.55, prior_year_qualifier="more_than", value_text="more than 1.11 million tonnes",
+        prior_year_value=983606.55, prior_year_qualifier="more_than", value_text="more than 1.11 million tonnes",
     ),
     "bakti-vehicle-crossings-2023-01": dict(
         port="bakti", metric="vehicle_crossings", value=3800, unit="vehicles", qualifier="more_than",
@@ -25,7 +25,7 @@ FIGURES = {
     "bakti-cargo-tonnage-2023-01": dict(
         port="bakti", metric="cargo_tonnage", value=34106, unit="tonnes", qualifier="more_than",
         period_start="2023-01-01", period_end="2023-01-31", yoy_change_pct=125, yoy_qualifier="exact",
-        prior_year_value=15158.22, prior_year_qualifier="more_than", value_text="over 34,106 tonnes",
+        prior_year_value=15124.61, prior_year_qualifier="more_than", value_text="over 34,106 tonnes",
     ),
     "bakti-inspection-time-2023-02-09": dict(
         port="bakti", metric="inspection_time", value=30, unit="minutes", qualifier="at_most",

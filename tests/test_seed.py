@@ -4,7 +4,6 @@ the old database kept on failure, and the same bytes every time."""
 import hashlib
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -148,7 +147,7 @@ def test_a_name_shared_by_two_ports_stops_the_seed(seeds_copy, tmp_path):
 
 def test_a_killed_seed_leaves_the_database_whole_and_the_next_seed_cleans_up(seeds_copy, tmp_path):
     """SIGKILL `python -m app.seed` at points ever later in its build, from the moment its new file
-    appears, until one run finishes first. The database must always be the old one or the new one,
+    appears, until one run finishes first (or, on a machine too busy for that, a last one unkilled). The database must always be the old one or the new one,
     whole, and what the killed runs leave behind must break neither the server nor the next seed,
     which removes it."""
     database = tmp_path / "ports.db"
@@ -178,8 +177,9 @@ def test_a_killed_seed_leaves_the_database_whole_and_the_next_seed_cleans_up(see
             break
         left_files += building.exists()
         check_database(database).dispose()  # what the server checks at start: leftovers do not matter
-    else:
-        pytest.fail("the seed never finished before it was killed")
+    else:  # a machine so busy that every run was killed: one more, left to finish
+        finished = subprocess.run([sys.executable, "-m", "app.seed"], env=env, stdout=subprocess.DEVNULL, timeout=120)
+        assert finished.returncode == 0
     assert left_files, "no run was killed while building"
     # The run that finished swapped in the new database and removed what the killed ones left.
     assert sha256(database) == new

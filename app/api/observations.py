@@ -25,7 +25,7 @@ CSV_EXAMPLE = (
     ",".join(CSV_COLUMNS) + "\r\n"
     "alataw-cargo-tonnage-2023-01,alataw,cargo_tonnage,1110000,tonnes,more_than,more than 1.11 million tonnes,"
     "tonnes,cargo transported,2023-01-01,2023-01-31,in January,12.8,exact,up 12.8 percent year on year,"
-    '984042.55,more_than,xinhua-2023-02-09-xinjiang-land-ports,"The Alataw port, ...",965,1212,\r\n'
+    '983606.55,more_than,xinhua-2023-02-09-xinjiang-land-ports,"The Alataw port, ...",965,1212,\r\n'
 )
 
 # Real output for alataw-cargo-tonnage-2023-01; tests/test_citations.py keeps them so.
@@ -245,7 +245,6 @@ def get_citation(
 ) -> Response:
     found = dataset.observation(observation)
     source = dataset.source(found.source.id)
-    headers = {"Vary": "Accept"}
     if citation_format(format, accept) == "bibtex":
-        return Response(bibtex(found, source), media_type=f"{BIBTEX}; charset=utf-8", headers=headers)
-    return CslJsonResponse(csl_json(found, source), headers=headers)
+        return Response(bibtex(found, source), media_type=f"{BIBTEX}; charset=utf-8", headers=VARY_ACCEPT)
+    return CslJsonResponse(csl_json(found, source), headers=VARY_ACCEPT)
