@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from tests.conftest import uvicorn_server
+from tests.server import uvicorn_server
 from tests.test_observations import FIGURES
 
 PROBLEM = "application/problem+json"

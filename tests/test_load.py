@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from tests.conftest import uvicorn_server
+from tests.server import uvicorn_server
 
 pytestmark = pytest.mark.load
 

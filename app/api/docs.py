@@ -1,5 +1,7 @@
 """The human entry points: `/` and the two docs pages, whose assets the app serves itself."""
 
+from typing import Annotated
+
 from fastapi import APIRouter, Header
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
@@ -40,7 +42,7 @@ INDEX = {
 
 
 @router.get("/")
-def index(accept: str | None = Header(default=None)) -> Response:
+def index(accept: Annotated[str | None, Header()] = None) -> Response:
     """Browsers go to the docs page; API clients get a JSON index of links."""
     if accept and "text/html" in accept:
         return RedirectResponse("/docs", status_code=303, headers={"Vary": "Accept"})
