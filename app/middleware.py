@@ -48,8 +48,9 @@ class ResponseCache:
     Only complete 200 answers are kept, each with a strong ETag derived from the dataset's checksum
     and the bytes of the representation, and a Cache-Control unless the route set one; at most
     `max_entries` of them and `max_bytes` in all, the least recently used going first, so that
-    requests made up to fill memory cannot. HEAD is answered as GET without the body. Range and
-    conditional headers are answered here, from the whole representation, never by the routes.
+    requests made up to fill memory cannot. HEAD is answered as GET without the body. The routes
+    never see Range or conditional headers: If-None-Match is answered here from the ETag, and Range
+    is ignored (RFC 9110 allows a whole 200 instead of a part).
     """
 
     def __init__(
@@ -96,7 +97,7 @@ class ResponseCache:
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
 
-        # The whole representation, whatever the request's Range or conditions: they are answered here.
+        # The whole representation, whatever the request's Range or conditions.
         request_headers = [(k, v) for k, v in scope["headers"] if k not in _CONDITIONAL_HEADERS]
         await self.app({**scope, "method": "GET", "headers": request_headers}, receive, capture)
         body = b"".join(chunks)
