@@ -1,113 +1,237 @@
-"""The whole dataset, read once at start from the read-only database.
+"""The dataset as the API reads it: each request asks SQLite for what it needs, through an index.
 
-The data never changes while the server runs (the file is opened immutable), so every request
-is answered from these objects instead of a query: same answers, without paying SQLite per request.
+Nothing proportional to the data is read at start; the one row of `DatasetInfo` the seed wrote
+(version, counts, longest period) is all the server keeps. Every list comes in chronological
+order, by (period_end, id), and is cut by keyset: a page starts after the last item of the one
+before, so the millionth item costs what the first does.
 """
 
-import hashlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlalchemy import CompoundSelect, Connection, Select, String, func, literal, select, tuple_, union_all
 
-from app import models, schemas
+from app import links, models, schemas
 from app.figures import fold_name, half_unit, prior_year_value
+
+# Ids are listed in a 404 while there are at most this many; beyond it the detail points at the
+# collection instead, so that no error grows with the data.
+MAX_VALID_VALUES = 100
+# A period filter counts its matches up to this many; past it `total` is null, because counting
+# further would cost as much as reading them all.
+MAX_COUNT = 10_000
+
+Observation = models.Observation
 
 
 class NotFound(LookupError):
-    """No such id; carries the valid ones for the error message."""
+    """No such id; carries the valid ids while there are few enough to list, and the collection."""
 
-    def __init__(self, kind: str, valid: list[str]):
+    def __init__(self, kind: str, valid: list[str] | None, count: int, collection: str):
         super().__init__(kind)
         self.kind = kind
         self.valid = valid
+        self.count = count
+        self.collection = collection
 
 
-@dataclass
+@dataclass(frozen=True)
+class ObservationFilter:
+    """Which observations a list holds: port and metric ids, already resolved, and a period they
+    must overlap. A period without a start (a running total) counts as starting at the beginning."""
+
+    port: str | None = None
+    metric: str | None = None
+    period_from: date | None = None
+    period_to: date | None = None
+
+
+@dataclass(frozen=True)
+class Slice:
+    """One page of a list: the items, and the cursor of the page after them, while more follow."""
+
+    items: list
+    next_after: str | None
+
+
+def _slice(items: list, more: bool, cursor: Callable[[Any], str]) -> Slice:
+    return Slice(items, cursor(items[-1]) if more else None)
+
+
+def observation_cursor(observation: schemas.Observation) -> str:
+    """Where a page of observations ends, in list order: `<period_end>~<id>`. It holds its own
+    position, so it needs no look-up and still works on another version of the data."""
+    return f"{observation.period_end.isoformat()}~{observation.id}"
+
+
+def _id(item: Any) -> str:
+    return item.id
+
+
 class Dataset:
-    version: str
-    ports: dict[str, schemas.Port]
-    metrics: dict[str, schemas.Metric]
-    sources: dict[str, schemas.SourceDetail]
-    observations: dict[str, schemas.Observation]
-    port_keys: dict[str, str]  # folded name -> port id
+    """The queries of one request, on one read-only connection."""
+
+    def __init__(self, connection: Connection, info: models.DatasetInfo):
+        self.connection = connection
+        self.info = info
+
+    # Ports, metrics and sources: small tables, listed in id order.
 
     def port(self, key: str) -> schemas.Port:
         """A port by id or any of its names, ignoring case, diacritics and punctuation."""
-        port_id = self.port_keys.get(fold_name(key))
-        if port_id is None:
-            raise NotFound("port", list(self.ports))
-        return self.ports[port_id]
+        row = self.connection.execute(
+            select(models.Port).join(models.PortKey).where(models.PortKey.key == fold_name(key))
+        ).first()
+        if row is None:
+            raise self._not_found("port", models.Port, self.info.ports, links.PORTS)
+        return self._ports([row])[0]
+
+    def ports(self, after: str | None, limit: int, offset: int) -> Slice:
+        rows = self._by_id(models.Port, after, limit, offset)
+        return _slice(self._ports(rows[:limit]), len(rows) > limit, _id)
 
     def metric(self, key: str) -> schemas.Metric:
-        try:
-            return self.metrics[key.lower()]
-        except KeyError:
-            raise NotFound("metric", list(self.metrics)) from None
+        row = self.connection.execute(select(models.Metric).where(models.Metric.id == key.lower())).first()
+        if row is None:
+            raise self._not_found("metric", models.Metric, self.info.metrics, links.METRICS)
+        return _metric(row)
+
+    def metrics(self, after: str | None, limit: int, offset: int) -> Slice:
+        rows = self._by_id(models.Metric, after, limit, offset)
+        return _slice([_metric(row) for row in rows[:limit]], len(rows) > limit, _id)
 
     def source(self, key: str) -> schemas.SourceDetail:
-        try:
-            return self.sources[key.lower()]
-        except KeyError:
-            raise NotFound("source", list(self.sources)) from None
+        row = self.connection.execute(select(models.Source).where(models.Source.id == key.lower())).first()
+        if row is None:
+            raise self._not_found("source", models.Source, self.info.sources, links.SOURCES)
+        return schemas.SourceDetail(**row._mapping, href=links.source(row.id))
+
+    def sources(self, after: str | None, limit: int, offset: int) -> Slice:
+        columns = [column for column in models.Source.__table__.columns if column.name != "text"]
+        query = select(*columns).order_by(models.Source.id)
+        if after is not None:
+            query = query.where(models.Source.id > after)
+        rows = self.connection.execute(query.limit(limit + 1).offset(offset)).all()
+        items = [schemas.Source(**row._mapping, href=links.source(row.id)) for row in rows[:limit]]
+        return _slice(items, len(rows) > limit, _id)
+
+    def quotes_of(self, source_id: str) -> list[tuple[int, int, str]]:
+        """(start, end, observation id) of every quote in one source, in order: what its view marks.
+        As many as that one article has figures, not as many as the dataset has."""
+        query = (
+            select(Observation.quote_start, Observation.quote_end, Observation.id)
+            .where(Observation.source_id == source_id)
+            .order_by(Observation.quote_start, Observation.id)
+        )
+        return [tuple(row) for row in self.connection.execute(query)]
+
+    # Observations.
 
     def observation(self, key: str) -> schemas.Observation:
-        try:
-            return self.observations[key.lower()]
-        except KeyError:
-            raise NotFound("observation", list(self.observations)) from None
+        row = self.connection.execute(select(Observation).where(Observation.id == key.lower())).first()
+        if row is None:
+            raise self._not_found("observation", Observation, self.info.observations, links.OBSERVATIONS)
+        return observation_from_row(row)
 
-    def select(self, port: str | None = None, metric: str | None = None) -> list[schemas.Observation]:
+    def observations(self, where: ObservationFilter, after: str | None, limit: int, offset: int) -> Slice:
+        """One page of the observations `where` selects, after the cursor `after` (observation_cursor)."""
+        position = tuple(after.split("~", 1)) if after is not None else None
+        query = observations_query(where, position, self.info.longest_period_days)
+        rows = self.connection.execute(query.limit(limit + 1).offset(offset)).all()
+        return _slice([observation_from_row(row) for row in rows[:limit]], len(rows) > limit, observation_cursor)
+
+    def observation_rows(self) -> Iterator[models.Observation]:
+        """Every observation row, in list order, read as it is consumed: the bulk download."""
+        yield from self.connection.execute(observations_query(ObservationFilter(), None, 0))
+
+    def count(self, where: ObservationFilter) -> int | None:
+        """How many observations `where` selects: from the counts the seed stored where no period
+        is asked for; counted through the index otherwise, and None past MAX_COUNT."""
+        if where.period_from is None and where.period_to is None:
+            if where.port is None and where.metric is None:
+                return self.info.observations
+            counts = select(func.coalesce(func.sum(models.ObservationCount.observations), 0))
+            if where.port is not None:
+                counts = counts.where(models.ObservationCount.port_id == where.port)
+            if where.metric is not None:
+                counts = counts.where(models.ObservationCount.metric_id == where.metric)
+            return self.connection.execute(counts).scalar_one()
+        matches = observations_query(where, None, self.info.longest_period_days, columns=[Observation.period_end, Observation.id])
+        found = self.connection.execute(select(func.count()).select_from(matches.limit(MAX_COUNT + 1).subquery()))
+        total = found.scalar_one()
+        return total if total <= MAX_COUNT else None
+
+    def _by_id(self, model: type, after: str | None, limit: int, offset: int) -> list:
+        query = select(model).order_by(model.id)
+        if after is not None:
+            query = query.where(model.id > after)
+        return self.connection.execute(query.limit(limit + 1).offset(offset)).all()
+
+    def _ports(self, rows: list) -> list[schemas.Port]:
+        names = self.connection.execute(
+            select(models.PortName)
+            .where(models.PortName.port_id.in_([row.id for row in rows]))
+            .order_by(models.PortName.port_id, models.PortName.name)
+        ).all()
         return [
-            o
-            for o in self.observations.values()
-            if (port is None or o.port == port) and (metric is None or o.metric == metric)
+            schemas.Port(
+                id=row.id,
+                name=row.name,
+                aliases=[n.name for n in names if n.port_id == row.id],
+                names=[
+                    schemas.PortName(name=n.name, language=n.language, source_url=n.source_url)
+                    for n in names
+                    if n.port_id == row.id
+                ],
+                links=schemas.PortLinks(self=links.port(row.id), observations=links.observations(port=row.id)),
+            )
+            for row in rows
         ]
 
+    def _not_found(self, kind: str, model: type, count: int, collection: str) -> NotFound:
+        valid = None
+        if count <= MAX_VALID_VALUES:
+            valid = list(self.connection.execute(select(model.id).order_by(model.id)).scalars())
+        return NotFound(kind, valid, count, collection)
 
-def file_sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+def observations_query(
+    where: ObservationFilter, after: tuple[str, str] | None, longest_period_days: int, columns: list | None = None
+) -> Select | CompoundSelect:
+    """The observations `where` selects, after the position `after` (period_end as written, id).
+
+    Without a period, one range of one index. With one, two ranges merged in order: periods with a
+    start, which overlap [from, to] only if they end between `from` and `to` plus the longest
+    period there is, and periods without one, which overlap it if they end on or after `from`."""
+    selected = columns or [Observation]
+    common = []
+    if where.port is not None:
+        common.append(Observation.port_id == where.port)
+    if where.metric is not None:
+        common.append(Observation.metric_id == where.metric)
+    if after is not None:
+        # Compared as text, as SQLite stores dates: any cursor is a position, even one of no real date.
+        common.append(tuple_(Observation.period_end, Observation.id) > tuple_(literal(after[0], String), literal(after[1])))
+    if where.period_from is None and where.period_to is None:
+        return select(*selected).where(*common).order_by(Observation.period_end, Observation.id)
+    closed = [*common, Observation.period_start.is_not(None)]
+    open_ = [*common, Observation.period_start.is_(None)]
+    if where.period_from is not None:
+        closed.append(Observation.period_end >= where.period_from)
+        open_.append(Observation.period_end >= where.period_from)
+    if where.period_to is not None:
+        closed.append(Observation.period_start <= where.period_to)
+        closed.append(Observation.period_end <= where.period_to + timedelta(days=longest_period_days))
+    # ORDER BY on the compound itself, so that SQLite merges the two ordered ranges.
+    return union_all(select(*selected).where(*closed), select(*selected).where(*open_)).order_by("period_end", "id")
 
 
-def load_dataset(engine: Engine, version: str) -> Dataset:
-    with Session(engine) as session:
-        port_rows = session.exec(select(models.Port).order_by(models.Port.id)).all()
-        name_rows = session.exec(select(models.PortName).order_by(models.PortName.port_id, models.PortName.name)).all()
-        metric_rows = session.exec(select(models.Metric).order_by(models.Metric.id)).all()
-        source_rows = session.exec(select(models.Source).order_by(models.Source.id)).all()
-        observation_rows = session.exec(
-            select(models.Observation).order_by(models.Observation.id)
-        ).all()
-
-    names_of: dict[str, list[models.PortName]] = {row.id: [] for row in port_rows}
-    for name in name_rows:
-        names_of[name.port_id].append(name)
-    ports = {
-        row.id: schemas.Port(
-            id=row.id,
-            name=row.name,
-            aliases=[n.name for n in names_of[row.id]],
-            names=[schemas.PortName(name=n.name, language=n.language, source_url=n.source_url) for n in names_of[row.id]],
-            links=schemas.PortLinks(self=f"/v1/ports/{row.id}", observations=f"/v1/observations?port={row.id}"),
-        )
-        for row in port_rows
-    }
-    port_keys = {}
-    for port in ports.values():
-        for key in (port.id, port.name, *port.aliases):
-            port_keys[fold_name(key)] = port.id
-    metrics = {
-        row.id: schemas.Metric(
-            **row.model_dump(),
-            links=schemas.MetricLinks(self=f"/v1/metrics/{row.id}", observations=f"/v1/observations?metric={row.id}"),
-        )
-        for row in metric_rows
-    }
-    sources = {row.id: schemas.SourceDetail(**row.model_dump(), href=f"/v1/sources/{row.id}") for row in source_rows}
-    observations = {row.id: _observation(row) for row in observation_rows}
-    return Dataset(
-        version=version, ports=ports, metrics=metrics, sources=sources, observations=observations, port_keys=port_keys
+def _metric(row) -> schemas.Metric:
+    return schemas.Metric(
+        **row._mapping,
+        links=schemas.MetricLinks(self=links.metric(row.id), observations=links.observations(metric=row.id)),
     )
 
 
@@ -116,27 +240,37 @@ def _as_written(number: float) -> int | float:
     return int(number) if number.is_integer() else number
 
 
-def _observation(row: models.Observation) -> schemas.Observation:
+def observation_from_row(row) -> schemas.Observation:
+    """The public shape of one observation row, with its derived prior-year value and its links."""
     prior, prior_qualifier = prior_year_value(
         row.value, row.qualifier, row.yoy_change_pct, row.yoy_qualifier, half_unit(row.yoy_text or "")
     )
     return schemas.Observation(
-        **row.model_dump(
-            exclude={"port_id", "metric_id", "source_id", "quote", "quote_start", "quote_end", "value", "yoy_change_pct"}
-        ),
-        value=_as_written(row.value),
-        yoy_change_pct=None if row.yoy_change_pct is None else _as_written(row.yoy_change_pct),
+        id=row.id,
         port=row.port_id,
         metric=row.metric_id,
+        value=_as_written(row.value),
+        unit=row.unit,
+        qualifier=row.qualifier,
+        value_text=row.value_text,
+        unit_text=row.unit_text,
+        scope=row.scope,
+        period_start=row.period_start,
+        period_end=row.period_end,
+        period_text=row.period_text,
+        yoy_change_pct=None if row.yoy_change_pct is None else _as_written(row.yoy_change_pct),
+        yoy_qualifier=row.yoy_qualifier,
+        yoy_text=row.yoy_text,
         prior_year_value=prior,
         prior_year_qualifier=prior_qualifier,
+        note=row.note,
         source=schemas.SourceRef(
             id=row.source_id,
             quote=row.quote,
             start=row.quote_start,
             end=row.quote_end,
-            href=f"/v1/sources/{row.source_id}",
-            view_href=f"/v1/sources/{row.source_id}/view#obs-{row.id}",
+            href=links.source(row.source_id),
+            view_href=links.source_view(row.source_id, row.id),
         ),
-        href=f"/v1/observations/{row.id}",
+        href=links.observation(row.id),
     )

@@ -8,9 +8,9 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from app.api import docs, health, metrics, observations, ports, sources
+from app import links
+from app.api import docs, downloads, health, metrics, observations, ports, sources
 from app.api.problems import add_problem_handlers
-from app.dataset import file_sha256, load_dataset
 from app.db import DatabaseError, check_database
 from app.middleware import HeaderLimit, PublicCORS, ResponseCache, StandardHeaders
 from app.settings import PROJECT_ROOT, get_settings
@@ -49,6 +49,7 @@ TAGS = [
     {"name": "metrics", "description": "What is measured, and in which unit."},
     {"name": "observations", "description": "The figures themselves, each with its quote; JSON or CSV."},
     {"name": "sources", "description": "The article the figures come from, with its full text."},
+    {"name": "downloads", "description": "Everything at once: every observation as CSV, and the SQLite file."},
     {"name": "health", "description": "For probes and monitoring."},
 ]
 
@@ -60,18 +61,18 @@ logger = logging.getLogger("uvicorn.error")
 async def lifespan(app: FastAPI):
     try:
         path = get_settings().database_path
-        engine = check_database(path)
+        engine, info = check_database(path)
     except (DatabaseError, ValueError) as error:  # ValueError: a DATABASE_URL that is not sqlite:///
         # Said plainly first; re-raised so that the server stops with a non-zero exit code.
         logger.error("cannot serve: %s", error)
         raise
-    app.state.dataset = load_dataset(engine, version=file_sha256(path))
-    engine.dispose()
+    app.state.engine, app.state.dataset_info, app.state.database_path = engine, info, path
     # Everything allocated so far lives as long as the process: keep the garbage collector from
     # walking it again and again under load, which showed as long tail latencies.
     gc.collect()
     gc.freeze()
     yield
+    engine.dispose()
 
 
 app = FastAPI(
@@ -89,10 +90,10 @@ app = FastAPI(
     telemetry={"tracing": False, "metrics": False, "logs": False},
 )
 add_problem_handlers(app)
-for module in (ports, metrics, observations, sources, health, docs):
+for module in (ports, metrics, observations, sources, downloads, health, docs):
     app.include_router(module.router)
 # Outermost last: every answer, cached or not, gets CORS and the standard headers.
-app.add_middleware(ResponseCache, max_age=get_settings().cache_max_age)
+app.add_middleware(ResponseCache, max_age=get_settings().cache_max_age, uncached=(links.DOWNLOADS + "/",))
 app.add_middleware(
     PublicCORS,
     allow_origins=["*"],  # public data

@@ -19,7 +19,7 @@ class CachedResponse:
     etag: bytes | None
 
     async def send(self, send: Send, *, head: bool, if_none_match: str | None) -> None:
-        if self.etag is not None and if_none_match is not None and _matches(if_none_match, self.etag):
+        if self.etag is not None and if_none_match is not None and etag_matches(if_none_match, self.etag):
             # 304 keeps the headers a cache needs and drops those that describe a body.
             kept = [(k, v) for k, v in self.headers if k not in (b"content-length", b"content-type")]
             await send({"type": "http.response.start", "status": 304, "headers": kept})
@@ -29,7 +29,7 @@ class CachedResponse:
         await send({"type": "http.response.body", "body": b"" if head else self.body})
 
 
-def _matches(if_none_match: str, etag: bytes) -> bool:
+def etag_matches(if_none_match: str, etag: bytes) -> bool:
     """If-None-Match uses the weak comparison (RFC 9110, 13.1.2): W/"x" matches "x"."""
     if if_none_match.strip() == "*":
         return True
@@ -51,12 +51,22 @@ class ResponseCache:
     requests made up to fill memory cannot. HEAD is answered as GET without the body. The routes
     never see Range or conditional headers: If-None-Match is answered here from the ETag, and Range
     is ignored (RFC 9110 allows a whole 200 instead of a part).
+
+    Paths under `uncached` (the bulk downloads, as large as the data) go straight to the routes,
+    conditional headers and all: they stream, and answer their own validators.
     """
 
     def __init__(
-        self, app: ASGIApp, max_entries: int = 1024, max_bytes: int = 32 << 20, max_body: int = 4 << 20, max_age: int = 3600
+        self,
+        app: ASGIApp,
+        max_entries: int = 1024,
+        max_bytes: int = 32 << 20,
+        max_body: int = 4 << 20,
+        max_age: int = 3600,
+        uncached: tuple[str, ...] = (),
     ):
         self.app = app
+        self.uncached = uncached
         self.max_entries = max_entries
         self.max_bytes = max_bytes
         self.max_body = max_body
@@ -69,7 +79,7 @@ class ResponseCache:
         self.bytes = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or scope["path"].startswith(self.uncached):
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
@@ -104,7 +114,7 @@ class ResponseCache:
         headers = [(k, v) for k, v in start["headers"] if k not in (b"etag", b"last-modified")]
         if start["status"] != 200 or len(body) > self.max_body:
             return CachedResponse(start["status"], list(start["headers"]), body, etag=None)
-        version = scope["app"].state.dataset.version
+        version = scope["app"].state.dataset_info.version
         digest = hashlib.sha256(version.encode() + b"\0" + _header(headers, b"content-type") + b"\0" + body)
         etag = f'"{digest.hexdigest()[:32]}"'.encode()
         headers.append((b"etag", etag))

@@ -2,11 +2,12 @@
 
 from datetime import date
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 # The Alembic revision that creates these tables. A new migration must change it;
 # tests/test_migrations.py fails until it does.
-SCHEMA_REVISION = "0001"
+SCHEMA_REVISION = "0002"
 
 
 class Source(SQLModel, table=True):
@@ -43,9 +44,24 @@ class Metric(SQLModel, table=True):
 
 
 class Observation(SQLModel, table=True):
+    # Lists come in chronological order, (period_end, id), and are filtered by port and metric:
+    # one index per combination, in that order, so that a page is a range of one index whatever
+    # the size of the table. period_start rides along at the end, so that a period filter is
+    # checked in the index without reading the row.
+    __table_args__ = (
+        Index("ix_observation_period", "period_end", "id", "period_start"),
+        Index("ix_observation_port", "port_id", "period_end", "id", "period_start"),
+        Index("ix_observation_metric", "metric_id", "period_end", "id", "period_start"),
+        Index("ix_observation_port_metric", "port_id", "metric_id", "period_end", "id", "period_start"),
+        # Figures without a period start (running totals, statements of how things stand) overlap
+        # every later period, so a period filter finds them here rather than by scanning.
+        Index("ix_observation_open_period", "period_start", "period_end", "id", "port_id", "metric_id"),
+        Index("ix_observation_source", "source_id", "quote_start"),
+    )
+
     id: str = Field(primary_key=True)
-    port_id: str = Field(foreign_key="port.id", index=True)
-    metric_id: str = Field(foreign_key="metric.id", index=True)
+    port_id: str = Field(foreign_key="port.id")
+    metric_id: str = Field(foreign_key="metric.id")
     source_id: str = Field(foreign_key="source.id")
     value: float
     qualifier: str
@@ -63,3 +79,40 @@ class Observation(SQLModel, table=True):
     quote_start: int
     quote_end: int
     note: str | None = None
+
+
+class PortKey(SQLModel, table=True):
+    """Every name that addresses a port, folded (app.figures.fold_name), so that a look-up by any
+    spelling is one index search. Written by the seed, which refuses a key that two ports share."""
+
+    __tablename__ = "port_key"
+
+    key: str = Field(primary_key=True)
+    port_id: str = Field(foreign_key="port.id", index=True)
+
+
+class ObservationCount(SQLModel, table=True):
+    """How many observations each port has of each metric, counted at seed time: list totals
+    without counting rows per request."""
+
+    __tablename__ = "observation_count"
+
+    port_id: str = Field(foreign_key="port.id", primary_key=True)
+    metric_id: str = Field(foreign_key="metric.id", primary_key=True, index=True)
+    observations: int
+
+
+class DatasetInfo(SQLModel, table=True):
+    """One row, written last by the seed: what the server must know at start without reading
+    anything in proportion to the data."""
+
+    __tablename__ = "dataset"
+
+    version: str = Field(primary_key=True)  # SHA-256 of every row of every table, in key order
+    ports: int
+    metrics: int
+    sources: int
+    observations: int
+    # The longest period with a start, in days: a period filter need look no further than this
+    # past its end for periods that overlap it.
+    longest_period_days: int

@@ -19,16 +19,30 @@ QUALIFIER_DOC = (
 T = TypeVar("T")
 
 
+class PageLinks(BaseModel):
+    self: str = Field(description="This page.", examples=["/v1/observations?port=bakti"])
+    next: str | None = Field(
+        default=None,
+        description=(
+            "The page after this one, while more items follow; absent on the last page. Follow it rather "
+            "than raising `offset`: it costs the same at the millionth item as at the first."
+        ),
+        examples=["/v1/observations?port=bakti&after=bakti-cargo-tonnage-2023-01"],
+    )
+
+
 class Page(BaseModel, Generic[T]):
     items: list[T]
-    total: int = Field(description="Number of items matching the request, across all pages.")
+    total: int | None = Field(
+        description=(
+            "Number of items matching the request, across all pages. Null where a period filter matches "
+            "more than 10,000 observations: counting further would cost as much as reading them; follow "
+            "`links.next` to the end instead."
+        )
+    )
     limit: int = Field(description="Most items returned on one page.")
-    offset: int = Field(description="Items skipped before the first one returned.")
-
-    @classmethod
-    def of(cls, items: list[T], limit: int, offset: int) -> "Page[T]":
-        """The page of `items` that `limit` and `offset` select."""
-        return cls(items=items[offset : offset + limit], total=len(items), limit=limit, offset=offset)
+    offset: int = Field(description="Items skipped before the first one returned (after `after`, if given).")
+    links: PageLinks
 
 
 class SourceRef(BaseModel):
@@ -129,7 +143,13 @@ class Port(BaseModel):
 
 
 class PortDetail(Port):
-    observations: list[Observation] = Field(description="Every figure for this port; empty where the article gives none.")
+    observations: list[Observation] = Field(
+        description=(
+            "The first page (at most 100) of this port's figures, in list order; empty where the source gives none. "
+            "`links.observations` lists them all."
+        )
+    )
+    observations_total: int = Field(description="How many figures this port has in all.", examples=[1])
 
 
 class MetricLinks(BaseModel):
@@ -146,7 +166,10 @@ class Metric(BaseModel):
 
 
 class MetricDetail(Metric):
-    observations: list[Observation] = Field(description="Every figure for this metric, across all ports.")
+    observations: list[Observation] = Field(
+        description="The first page (at most 100) of this metric's figures across all ports; `links.observations` lists them all."
+    )
+    observations_total: int = Field(description="How many figures of this metric there are in all.", examples=[2])
 
 
 class Source(BaseModel):
@@ -167,7 +190,9 @@ class SourceDetail(Source):
 
 class Health(BaseModel):
     status: Literal["ok"]
-    dataset_version: str = Field(description="SHA-256 of the database file being served.")
+    dataset_version: str = Field(
+        description="SHA-256 of every row of the data being served, computed when the database was built; it changes exactly when the data does."
+    )
     ports: int
     metrics: int
     sources: int

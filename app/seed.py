@@ -7,16 +7,18 @@ and nothing depends on the time of the run.
 
 import glob
 import hashlib
+import itertools
 import os
 import sys
 import tomllib
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine
-from sqlmodel import Session
+from sqlalchemy import Connection, create_engine, insert, select
+from sqlmodel import SQLModel
 
 from app import models
 from app.figures import QUALIFIERS, FigureError, check_figure, fold_name
@@ -32,6 +34,7 @@ class Seeds:
     sources: list[models.Source]
     ports: list[models.Port]
     port_names: list[models.PortName]
+    port_keys: list[models.PortKey]
     metrics: list[models.Metric]
     observations: list[models.Observation]
 
@@ -65,11 +68,7 @@ def load_seeds(seeds_dir: Path) -> Seeds:
     names_of = {port.id: [port.id, port.name] for port in ports}
     for name in port_names:
         names_of[name.port_id].append(name.name)
-    owner_of: dict[str, str] = {}
-    for port_id, names in names_of.items():
-        for name in names:
-            if owner_of.setdefault(fold_name(name), port_id) != port_id:
-                raise SeedError(f"ports.toml: the name {name!r} would address both {owner_of[fold_name(name)]} and {port_id}")
+    keys = port_keys(names_of)
 
     errors, observations, seen = [], [], set()
     for figure in _read_toml(seeds_dir / "figures.toml")["figure"]:
@@ -84,9 +83,22 @@ def load_seeds(seeds_dir: Path) -> Seeds:
         sources=list(sources.values()),
         ports=ports,
         port_names=port_names,
+        port_keys=keys,
         metrics=list(metrics.values()),
         observations=observations,
     )
+
+
+def port_keys(names_of: dict[str, list[str]]) -> list[models.PortKey]:
+    """The look-up key of every name of every port (id, name and other names), folded once, here.
+    Raises SeedError where two ports would share a key: a name must address one port."""
+    owner_of: dict[str, str] = {}
+    for port_id, names in names_of.items():
+        for name in names:
+            key = fold_name(name)
+            if owner_of.setdefault(key, port_id) != port_id:
+                raise SeedError(f"ports.toml: the name {name!r} would address both {owner_of[key]} and {port_id}")
+    return [models.PortKey(key=key, port_id=port_id) for key, port_id in sorted(owner_of.items())]
 
 
 # Fields of figures.toml that are not columns: references by id, and what only the check uses.
@@ -125,35 +137,92 @@ def alembic_config() -> Config:
     return Config(toml_file=PROJECT_ROOT / "pyproject.toml")
 
 
-def build_database(seeds: Seeds, path: Path) -> None:
-    """Write `seeds` into a fresh database at `path` (which must not exist) at the newest migration."""
+def build_database(path: Path, tables: Iterable[Sequence[SQLModel]], observations: Iterable[dict]) -> None:
+    """Write a fresh database at `path` (which must not exist): the newest migration, the rows of
+    `tables` (lists of model rows, referenced tables first), then `observations` (column dicts, in
+    batches, so that millions never sit in memory at once), and last what the server reads at start
+    instead of the data: counts, the longest period and the dataset's version. The file is checked
+    whole (`PRAGMA integrity_check`) before it is handed over; the server does not check it again.
+    Used by the seed and by the synthetic datasets of the scale tests (tests/perf/synthetic.py)."""
     config = alembic_config()
     url = f"sqlite:///{path}"
     config.attributes["database_url"] = url
     command.upgrade(config, "head")
     engine = create_engine(url)
-    with Session(engine) as session:
-        for rows in (seeds.sources, seeds.ports, seeds.port_names, seeds.metrics, seeds.observations):
-            session.add_all(rows)
-            session.flush()
-        session.commit()
+    with engine.begin() as connection:
+        # A half-built file is thrown away, never served: no journal needed while building.
+        connection.exec_driver_sql("PRAGMA journal_mode = OFF")
+        connection.exec_driver_sql("PRAGMA synchronous = OFF")
+        connection.exec_driver_sql("PRAGMA cache_size = -262144")  # 256 MiB for building the indexes
+        for rows in tables:
+            if rows:
+                connection.execute(insert(type(rows[0])), [row.model_dump() for row in rows])
+        rows = iter(observations)
+        while batch := list(itertools.islice(rows, 10_000)):
+            connection.execute(insert(models.Observation), batch)
+        connection.exec_driver_sql(
+            "INSERT INTO observation_count (port_id, metric_id, observations) "
+            "SELECT port_id, metric_id, count(*) FROM observation GROUP BY port_id, metric_id"
+        )
+        counts = {
+            table: connection.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar_one()
+            for table in ("port", "metric", "source", "observation")
+        }
+        longest = connection.exec_driver_sql(
+            "SELECT max(julianday(period_end) - julianday(period_start)) FROM observation WHERE period_start IS NOT NULL"
+        ).scalar()
+        connection.execute(
+            insert(models.DatasetInfo).values(
+                version=content_version(connection),
+                ports=counts["port"],
+                metrics=counts["metric"],
+                sources=counts["source"],
+                observations=counts["observation"],
+                longest_period_days=int(longest or 0),
+            )
+        )
+    with engine.connect() as connection:
+        integrity = connection.exec_driver_sql("PRAGMA integrity_check").scalar()
     engine.dispose()
+    if integrity != "ok":
+        raise SeedError(f"the database built at {path} failed SQLite's integrity check: {integrity}")
 
 
-def seed(seeds_dir: Path, database_path: Path) -> Seeds:
-    """Check the seeds, build the database beside `database_path` and swap it in atomically."""
-    seeds = load_seeds(seeds_dir)
+def content_version(connection: Connection) -> str:
+    """SHA-256 of every row of every data table, in table and key order: the dataset's version.
+    It changes exactly when the data does, whatever SQLite's page layout."""
+    digest = hashlib.sha256()
+    for table in SQLModel.metadata.sorted_tables:
+        if table.name == models.DatasetInfo.__tablename__:
+            continue
+        digest.update(f"\0table {table.name}\0".encode())
+        for row in connection.execute(select(table).order_by(*table.primary_key.columns)):
+            digest.update(repr(tuple(row)).encode())
+    return digest.hexdigest()
+
+
+def write_atomically(database_path: Path, build: Callable[[Path], None]) -> None:
+    """Build a database with `build(new_path)` beside `database_path` and swap it in, so that a
+    failed or killed build leaves the old file as it was."""
     database_path.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(database_path)
     new_path = database_path.with_name(f".{database_path.name}.{os.getpid()}.new")
     _remove_with_journal(new_path)  # a leftover of an earlier process that had our pid
     try:
-        build_database(seeds, new_path)
+        build(new_path)
         with new_path.open("rb") as f:
             os.fsync(f.fileno())
         os.replace(new_path, database_path)
     finally:
         _remove_with_journal(new_path)
+
+
+def seed(seeds_dir: Path, database_path: Path) -> Seeds:
+    """Check the seeds, build the database beside `database_path` and swap it in atomically."""
+    seeds = load_seeds(seeds_dir)
+    tables = (seeds.sources, seeds.ports, seeds.port_names, seeds.port_keys, seeds.metrics)
+    observations = [row.model_dump() for row in sorted(seeds.observations, key=lambda o: (o.period_end, o.id))]
+    write_atomically(database_path, lambda path: build_database(path, tables, observations))
     return seeds
 
 

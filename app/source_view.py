@@ -15,7 +15,8 @@ splits a mark the same way, because each line of the article is a paragraph.
 from html import escape
 from typing import NamedTuple
 
-from app.schemas import Observation, SourceDetail
+from app.links import mark_id
+from app.schemas import SourceDetail
 
 STYLESHEET = "/static/source-view.css"
 
@@ -25,10 +26,6 @@ class Span(NamedTuple):
     end: int
     id: str  # the observation's id; the mark's is "obs-<id>"
     href: str  # the observation's permalink
-
-
-def mark_id(observation_id: str) -> str:
-    return f"obs-{observation_id}"
 
 
 def highlight(text: str, spans: list[Span]) -> str:
@@ -72,10 +69,9 @@ def _link(span: Span) -> str:
     return f'<a class="obs-link" href="{escape(span.href)}">{escape(span.id)}</a>'
 
 
-def source_page(source: SourceDetail, observations: list[Observation]) -> str:
+def source_page(source: SourceDetail, spans: list[Span]) -> str:
     """The whole page: the article's metadata at the top, then its text with each observation's
-    quote highlighted and linked to the observation."""
-    spans = [Span(o.source.start, o.source.end, o.id, o.href) for o in observations if o.source.id == source.id]
+    quote (a span) highlighted and linked to the observation."""
     # The article's own address is shown as text, not as a link: the page links only within this app.
     return f"""<!doctype html>
 <html lang="en">

@@ -7,11 +7,15 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from app.dataset import file_sha256
+import hashlib
 from app.seed import seed
 from app.settings import PROJECT_ROOT, get_settings
 
 SEEDS = PROJECT_ROOT / "seeds"
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @pytest.fixture(scope="session")

@@ -110,7 +110,7 @@ def test_serving_never_writes_the_database(tmp_path):
 def test_the_served_engine_cannot_write(tmp_path):
     """Even a bug could not change the data: SQLite itself refuses writes on the engine the app uses."""
     path = seeded(tmp_path)
-    engine = check_database(path)
+    engine, _ = check_database(path)
     try:
         with engine.connect() as connection, pytest.raises(exc.OperationalError, match="readonly"):
             connection.exec_driver_sql("DELETE FROM observation")

@@ -13,7 +13,7 @@ def openapi(client):
 def test_openapi_describes_the_api(openapi):
     assert openapi["info"]["title"] == "Xinjiang land port statistics"
     assert "2023-02-09" in openapi["info"]["description"]
-    assert {t["name"] for t in openapi["tags"]} == {"ports", "metrics", "observations", "sources", "health"}
+    assert {t["name"] for t in openapi["tags"]} == {"ports", "metrics", "observations", "sources", "downloads", "health"}
 
 
 def test_every_route_has_summary_description_and_errors(openapi):
@@ -22,7 +22,7 @@ def test_every_route_has_summary_description_and_errors(openapi):
         "/v1/ports", "/v1/ports/{port}", "/v1/ports/{port}/metrics/{metric}", "/v1/metrics",
         "/v1/metrics/{metric}", "/v1/observations", "/v1/observations/{observation}",
         "/v1/observations/{observation}/citation", "/v1/sources", "/v1/sources/{source}",
-        "/v1/sources/{source}/view", "/healthz",
+        "/v1/sources/{source}/view", "/v1/downloads/observations.csv", "/v1/downloads/ports.db", "/healthz",
     }  # fmt: skip
     for path, operations in paths.items():
         operation = operations["get"]
@@ -64,3 +64,5 @@ def test_root_sends_browsers_to_the_docs_and_clients_to_an_index(client):
     assert (browser.status_code, browser.headers["location"]) == (303, "/docs")
     links = client.get("/", headers={"Accept": "application/json"}).json()["links"]
     assert links["ports"] == "/v1/ports" and links["docs"] == "/docs"
+    assert links["observations_csv"] == "/v1/downloads/observations.csv"
+    assert links["database"] == "/v1/downloads/ports.db"

@@ -12,13 +12,35 @@ from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import CHECKS, load_all_checks
 
+from app.figures import fold_name
 from app.main import app
+from app.seed import load_seeds
+from tests.conftest import SEEDS
 
 # Taken from the app object, not over HTTP: loading it needs no database. schemathesis' ASGI
 # transport starts the app's lifespan itself on the first request, which the `database` fixture
 # precedes, so the app loads the seeded test database.
 schema = schemathesis.openapi.from_dict(app.openapi())
 schema.app = app
+
+
+SEEDED = load_seeds(SEEDS)
+PORT_KEYS = {key.key for key in SEEDED.port_keys}
+METRIC_IDS = {metric.id for metric in SEEDED.metrics}
+
+
+@schema.hook
+def map_case(context, case):
+    # Another rule OpenAPI cannot state: a filter names a port or metric that exists. The schema
+    # takes any name (there are many per port), and the API answers an unknown one 422 with the
+    # valid ones (tests/test_observations.py), so a valid request names a real one.
+    if case.meta is None or case.meta.generation.mode != GenerationMode.POSITIVE or not case.query:
+        return case
+    if isinstance(case.query.get("port"), str) and fold_name(case.query["port"]) not in PORT_KEYS:
+        case.query["port"] = "alataw"
+    if isinstance(case.query.get("metric"), str) and case.query["metric"].lower() not in METRIC_IDS:
+        case.query["metric"] = "cargo_tonnage"
+    return case
 
 
 @schema.hook
@@ -60,8 +82,11 @@ def test_the_schema_examples_find_real_rows(client, path):
         assert client.get(url).status_code == 200, url
 
 
-@pytest.mark.parametrize("parameter, collection", [("port", "/v1/ports"), ("metric", "/v1/metrics")])
-def test_filter_enums_are_the_datasets_ids(client, parameter, collection):
+@pytest.mark.parametrize("parameter", ["port", "metric"])
+def test_filters_take_any_name_not_an_enum(client, parameter):
+    """The schema must not close ?port= and ?metric= to a list typed into the code: the server
+    takes any name of a port, and a dataset of 800 ports would make such a list wrong and large."""
     parameters = app.openapi()["paths"]["/v1/observations"]["get"]["parameters"]
-    enum = next(p["schema"]["enum"] for p in parameters if p["name"] == parameter)
-    assert enum == [item["id"] for item in client.get(collection).json()["items"]]
+    schema = next(p["schema"] for p in parameters if p["name"] == parameter)
+    assert "enum" not in str(schema)
+    assert client.get("/v1/observations?port=Alashankou").json()["items"][0]["port"] == "alataw"

@@ -1,17 +1,22 @@
 """What routes share: the dataset, and the paging and path parameters, declared once."""
 
 import re
+from collections.abc import Iterator
 from datetime import date
 from typing import Annotated
 
-from fastapi import Depends, Path, Query, Request
+from fastapi import Depends, Path, Query, Request, Response
 from pydantic import BeforeValidator
 
-from app.dataset import Dataset
+from app import links
+from app.dataset import Dataset, Slice
+from app.schemas import Page, PageLinks
 
 
-def get_dataset(request: Request) -> Dataset:
-    return request.app.state.dataset
+def get_dataset(request: Request) -> Iterator[Dataset]:
+    """The queries of this request, on a connection of its own from the read-only engine."""
+    with request.app.state.engine.connect() as connection:
+        yield Dataset(connection, request.app.state.dataset_info)
 
 
 DatasetDep = Annotated[Dataset, Depends(get_dataset)]
@@ -43,6 +48,31 @@ Offset = Annotated[
     Query(ge=0, le=1_000_000, description="Items to skip before the first one returned."),
     BeforeValidator(_whole_number),
 ]
+
+AFTER_DOC = "Start after this position: the cursor that `links.next` carries. It costs the same wherever it points, unlike `offset`."
+After = Annotated[str | None, Query(max_length=200, pattern=PRINTABLE, description=f"{AFTER_DOC} For this list, an id.")]
+# An observation's place in the chronological order is its period's end and its id.
+ObservationAfter = Annotated[
+    str | None,
+    Query(
+        max_length=200,
+        pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}~[^\x00-\x1f\x7f\ufffd]*$",
+        description=f"{AFTER_DOC} For observations, `<period_end>~<id>` of the last one seen.",
+        examples=["2023-01-31~alataw-cargo-tonnage-2023-01"],
+    ),
+]
+
+
+def page(request: Request, response: Response, found: Slice, total: int | None, limit: int, offset: int) -> Page:
+    """A page of a list, with its `self` and `next` links; `next` also goes out as an RFC 8288
+    Link header, so that CSV clients and generic HTTP tools can follow it."""
+    query = list(request.query_params.multi_items())
+    next_link = links.page(request.url.path, query, after=found.next_after) if found.next_after else None
+    if next_link is not None:
+        response.headers["Link"] = f'<{next_link}>; rel="next"'
+    self_link = links.page(request.url.path, query)
+    return Page(items=found.items, total=total, limit=limit, offset=offset, links=PageLinks(self=self_link, next=next_link))
+
 
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 

@@ -5,6 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, Header
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
+from app import links
+
 router = APIRouter(include_in_schema=False)
 
 SWAGGER_PAGE = """<!doctype html>
@@ -29,10 +31,12 @@ INDEX = {
     "name": "Xinjiang land port statistics",
     "description": "Figures for the Urumqi, Alataw, Bakti and Horgos land ports, from Xinhua, 2023-02-09.",
     "links": {
-        "ports": "/v1/ports",
-        "metrics": "/v1/metrics",
-        "observations": "/v1/observations",
-        "sources": "/v1/sources",
+        "ports": links.PORTS,
+        "metrics": links.METRICS,
+        "observations": links.OBSERVATIONS,
+        "sources": links.SOURCES,
+        "observations_csv": links.OBSERVATIONS_CSV,
+        "database": links.DATABASE,
         "health": "/healthz",
         "openapi": "/openapi.json",
         "docs": "/docs",

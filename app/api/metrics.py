@@ -1,10 +1,13 @@
-from fastapi import APIRouter
+from fastapi import APIRouter, Request, Response
 
-from app.api.deps import DatasetDep, Limit, MetricKey, Offset
+from app import links
+from app.api.deps import After, DatasetDep, Limit, MetricKey, Offset, page
+from app.api.ports import EMBEDDED
 from app.api.problems import error_responses
+from app.dataset import ObservationFilter
 from app.schemas import Metric, MetricDetail, Page
 
-router = APIRouter(prefix="/v1/metrics", tags=["metrics"])
+router = APIRouter(prefix=links.METRICS, tags=["metrics"])
 
 
 @router.get(
@@ -13,17 +16,23 @@ router = APIRouter(prefix="/v1/metrics", tags=["metrics"])
     description="What the figures measure, with the unit every value of that metric is in.",
     responses=error_responses(422),
 )
-def list_metrics(dataset: DatasetDep, limit: Limit = 100, offset: Offset = 0) -> Page[Metric]:
-    metrics = list(dataset.metrics.values())
-    return Page.of(metrics, limit, offset)
+def list_metrics(
+    dataset: DatasetDep, request: Request, response: Response, after: After = None, limit: Limit = 100, offset: Offset = 0
+) -> Page[Metric]:
+    return page(request, response, dataset.metrics(after, limit, offset), dataset.info.metrics, limit, offset)
 
 
 @router.get(
     "/{metric}",
     summary="One metric and its figures across all ports",
-    description="A metric with every observation of it, at every port.",
+    description=(
+        "A metric with the first page (at most 100) of its observations, at every port, and how many there "
+        "are in all; `links.observations` lists every one."
+    ),
     responses=error_responses(404, 422),
 )
 def get_metric(dataset: DatasetDep, metric: MetricKey) -> MetricDetail:
     found = dataset.metric(metric)
-    return MetricDetail(**found.model_dump(), observations=dataset.select(metric=found.id))
+    where = ObservationFilter(metric=found.id)
+    observations = dataset.observations(where, None, EMBEDDED, 0).items
+    return MetricDetail(**found.model_dump(), observations=observations, observations_total=dataset.count(where))

@@ -1,18 +1,20 @@
 import csv
 import io
+from collections.abc import Iterable
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Header, Path, Query
+from fastapi import APIRouter, Header, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from app.api.deps import METRIC_IDS, OBSERVATION_IDS, PORT_IDS, PRINTABLE, DatasetDep, Day, Limit, Offset
+from app import links
+from app.api.deps import OBSERVATION_IDS, PRINTABLE, ObservationAfter, DatasetDep, Day, Limit, Offset, page
 from app.api.problems import InvalidParameter, error_responses
 from app.citations import BIBTEX, CSL_JSON, bibtex, csl_json
-from app.dataset import Dataset, NotFound
+from app.dataset import Dataset, NotFound, ObservationFilter
 from app.schemas import CslItem, Observation, Page
 
-router = APIRouter(prefix="/v1/observations", tags=["observations"])
+router = APIRouter(prefix=links.OBSERVATIONS, tags=["observations"])
 
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8; header=present"
 VARY_ACCEPT = {"Vary": "Accept"}  # the representation depends on Accept
@@ -107,46 +109,52 @@ def citation_format(format: str | None, accept: str | None) -> str:
     return "bibtex" if quality.get(BIBTEX, 0.0) > csl else "csl-json"
 
 
-def to_csv(observations: list[Observation]) -> str:
+def csv_values(o: Observation) -> list:
+    """One observation as a CSV row, in CSV_COLUMNS order; null is an empty field."""
+    s = o.source
+    values = [
+        o.id, o.port, o.metric, o.value, o.unit, o.qualifier, o.value_text, o.unit_text, o.scope,
+        o.period_start, o.period_end, o.period_text, o.yoy_change_pct, o.yoy_qualifier, o.yoy_text,
+        o.prior_year_value, o.prior_year_qualifier, s.id, s.quote, s.start, s.end, o.note,
+    ]  # fmt: skip
+    return ["" if value is None else value for value in values]
+
+
+def to_csv(observations: Iterable[Observation], header: bool = True) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)  # RFC 4180: CRLF line ends, quotes where needed
-    writer.writerow(CSV_COLUMNS)
-    for o in observations:
-        row = o.model_dump(mode="json")
-        row.update(source_id=o.source.id, quote=o.source.quote, quote_start=o.source.start, quote_end=o.source.end)
-        writer.writerow("" if row[column] is None else row[column] for column in CSV_COLUMNS)
+    if header:
+        writer.writerow(CSV_COLUMNS)
+    writer.writerows(csv_values(o) for o in observations)
     return buffer.getvalue()
 
 
-def filter_observations(
+def observation_filter(
     dataset: Dataset, port: str | None, metric: str | None, period_from: date | None, period_to: date | None
-) -> list[Observation]:
-    """Observations whose period overlaps [period_from, period_to]; a running total (no start)
-    counts as starting at the beginning of time."""
+) -> ObservationFilter:
+    """The filter a request asks for, its port and metric resolved to ids (422 for an unknown one)."""
     if period_from and period_to and period_to < period_from:
         raise InvalidParameter("period_to", "period_to is before period_from.")
     try:
         port_id = dataset.port(port).id if port is not None else None
     except NotFound as error:
-        raise InvalidParameter("port", "Unknown port.", sorted(error.valid)) from None
+        raise InvalidParameter("port", "Unknown port.", error.valid) from None
     try:
         metric_id = dataset.metric(metric).id if metric is not None else None
     except NotFound as error:
-        raise InvalidParameter("metric", "Unknown metric.", sorted(error.valid)) from None
-    return [
-        o
-        for o in dataset.select(port=port_id, metric=metric_id)
-        if (period_from is None or o.period_end >= period_from)
-        and (period_to is None or o.period_start is None or o.period_start <= period_to)
-    ]
+        raise InvalidParameter("metric", "Unknown metric.", error.valid) from None
+    return ObservationFilter(port=port_id, metric=metric_id, period_from=period_from, period_to=period_to)
 
 
 @router.get(
     "",
     summary="List and filter the observations",
     description=(
-        "Every figure, filterable by port, metric and period. A period filter keeps the observations whose "
-        "period overlaps it. `?format=csv`, or `Accept: text/csv`, returns CSV with a header row."
+        "Every figure, filterable by port, metric and period, in chronological order: by the last day of "
+        "the period, then by id. A period filter keeps the observations whose period overlaps it. "
+        "`?format=csv`, or `Accept: text/csv`, returns CSV with a header row. While more items follow, "
+        "`links.next` (and, in both representations, a `Link: <...>; rel=\"next\"` header) leads to the "
+        "next page. Everything at once: `/v1/downloads/observations.csv`."
     ),
     responses={
         200: {"content": {"text/csv": {"schema": {"type": "string"}, "example": CSV_EXAMPLE}}},
@@ -155,28 +163,22 @@ def filter_observations(
 )
 def list_observations(
     dataset: DatasetDep,
+    request: Request,
     response: Response,
-    # An unknown filter value is a 422, so the schema lists the values that are valid. Other names
-    # of a port, and ids in other cases, are accepted too, as on the paths.
+    # An unknown filter value is a 422 that lists the valid ones. Other names of a port, and ids in
+    # other cases, are accepted, as on the paths.
     port: Annotated[
         str | None,
         Query(
             max_length=100,
             pattern=PRINTABLE,
-            description="Port id. Any other name of the port (see its `aliases`) is accepted too.",
+            description="Port id, or any other name of the port (see its `aliases`).",
             examples=["alataw"],
-            json_schema_extra={"enum": PORT_IDS},
         ),
     ] = None,
     metric: Annotated[
         str | None,
-        Query(
-            max_length=100,
-            pattern=PRINTABLE,
-            description="Metric id.",
-            examples=["cargo_tonnage"],
-            json_schema_extra={"enum": METRIC_IDS},
-        ),
+        Query(max_length=100, pattern=PRINTABLE, description="Metric id.", examples=["cargo_tonnage"]),
     ] = None,
     period_from: Annotated[
         Day | None, Query(description="Keep periods ending on or after this day.", examples=["2023-01-01"])
@@ -184,6 +186,7 @@ def list_observations(
     period_to: Annotated[
         Day | None, Query(description="Keep periods starting on or before this day.", examples=["2023-01-31"])
     ] = None,
+    after: ObservationAfter = None,
     limit: Limit = 100,
     offset: Offset = 0,
     format: Annotated[
@@ -191,11 +194,12 @@ def list_observations(
     ] = None,
     accept: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Page[Observation]:
-    page = Page.of(filter_observations(dataset, port, metric, period_from, period_to), limit, offset)
-    if wants_csv(format, accept):
-        return Response(to_csv(page.items), media_type=CSV_MEDIA_TYPE, headers=VARY_ACCEPT)
+    where = observation_filter(dataset, port, metric, period_from, period_to)
+    found = page(request, response, dataset.observations(where, after, limit, offset), dataset.count(where), limit, offset)
     response.headers.update(VARY_ACCEPT)
-    return page
+    if wants_csv(format, accept):
+        return Response(to_csv(found.items), media_type=CSV_MEDIA_TYPE, headers=dict(response.headers))
+    return found
 
 
 @router.get(

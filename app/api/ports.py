@@ -1,35 +1,43 @@
-from fastapi import APIRouter
+from fastapi import APIRouter, Request, Response
 
-from app.api.deps import DatasetDep, Limit, MetricKey, Offset, PortKey
+from app import links
+from app.api.deps import After, DatasetDep, Limit, MetricKey, ObservationAfter, Offset, PortKey, page
 from app.api.problems import error_responses
+from app.dataset import ObservationFilter
 from app.schemas import Observation, Page, Port, PortDetail
 
-router = APIRouter(prefix="/v1/ports", tags=["ports"])
+router = APIRouter(prefix=links.PORTS, tags=["ports"])
+
+EMBEDDED = 100  # observations embedded in a port's own answer; the rest are a link away
 
 
 @router.get(
     "",
     summary="List the ports",
-    description="The four land ports the article names, in id order, with their other names and links.",
+    description="The land ports, in id order, with their other names and links.",
     responses=error_responses(422),
 )
-def list_ports(dataset: DatasetDep, limit: Limit = 100, offset: Offset = 0) -> Page[Port]:
-    ports = list(dataset.ports.values())
-    return Page.of(ports, limit, offset)
+def list_ports(
+    dataset: DatasetDep, request: Request, response: Response, after: After = None, limit: Limit = 100, offset: Offset = 0
+) -> Page[Port]:
+    return page(request, response, dataset.ports(after, limit, offset), dataset.info.ports, limit, offset)
 
 
 @router.get(
     "/{port}",
-    summary="One port and all its figures",
+    summary="One port and its figures",
     description=(
-        "A port with every observation the article states for it. A port the article names without figures "
-        "(Horgos) has an empty `observations` list: nothing is invented."
+        "A port with the first page (at most 100) of its observations and how many it has in all; "
+        "`links.observations` lists every one. A port the source names without figures (Horgos) has an "
+        "empty `observations` list: nothing is invented."
     ),
     responses=error_responses(404, 422),
 )
 def get_port(dataset: DatasetDep, port: PortKey) -> PortDetail:
     found = dataset.port(port)
-    return PortDetail(**found.model_dump(), observations=dataset.select(port=found.id))
+    where = ObservationFilter(port=found.id)
+    observations = dataset.observations(where, None, EMBEDDED, 0).items
+    return PortDetail(**found.model_dump(), observations=observations, observations_total=dataset.count(where))
 
 
 @router.get(
@@ -39,7 +47,14 @@ def get_port(dataset: DatasetDep, port: PortKey) -> PortDetail:
     responses=error_responses(404, 422),
 )
 def get_port_metric(
-    dataset: DatasetDep, port: PortKey, metric: MetricKey, limit: Limit = 100, offset: Offset = 0
+    dataset: DatasetDep,
+    request: Request,
+    response: Response,
+    port: PortKey,
+    metric: MetricKey,
+    after: ObservationAfter = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
 ) -> Page[Observation]:
-    observations = dataset.select(port=dataset.port(port).id, metric=dataset.metric(metric).id)
-    return Page.of(observations, limit, offset)
+    where = ObservationFilter(port=dataset.port(port).id, metric=dataset.metric(metric).id)
+    return page(request, response, dataset.observations(where, after, limit, offset), dataset.count(where), limit, offset)

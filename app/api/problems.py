@@ -7,6 +7,7 @@ from http import HTTPStatus
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy import exc
 from starlette.exceptions import HTTPException
 
 from app.api.deps import PRINTABLE
@@ -49,8 +50,9 @@ def error_responses(*statuses: int) -> dict:
 
 
 def _not_found(request: Request, error: NotFound) -> JSONResponse:
-    valid = sorted(error.valid)
-    return problem(404, f"No such {error.kind}. Valid ids: {', '.join(valid)}.", valid_values=valid)
+    if error.valid is None:  # too many to list
+        return problem(404, f"No such {error.kind}. There are {error.count:,}; {error.collection} lists them.")
+    return problem(404, f"No such {error.kind}. Valid ids: {', '.join(error.valid)}.", valid_values=error.valid)
 
 
 def _invalid_parameter(request: Request, error: InvalidParameter) -> JSONResponse:
@@ -93,6 +95,14 @@ def _http(request: Request, error: HTTPException) -> JSONResponse:
     return problem(error.status_code, detail, headers=headers)
 
 
+def _unreadable_database(request: Request, error: exc.DatabaseError) -> JSONResponse:
+    # The file was checked when it was built and is opened read-only; a page that fails to read
+    # now means the file was damaged on disk. Nothing half-read goes out.
+    path = request.app.state.database_path
+    logger.error("database %s cannot be read (%s) on %s: rebuild it with `make seed`", path, error.orig, request.url.path)
+    return problem(500, "The data could not be read; the error has been logged.")
+
+
 def _unexpected(request: Request, error: Exception) -> JSONResponse:
     logger.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem(500, "Internal error; it has been logged.")
@@ -103,4 +113,5 @@ def add_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(InvalidParameter, _invalid_parameter)
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(HTTPException, _http)
+    app.add_exception_handler(exc.DatabaseError, _unreadable_database)
     app.add_exception_handler(Exception, _unexpected)

@@ -1,14 +1,15 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import HTMLResponse
 
-from app.api.deps import PRINTABLE, DatasetDep, Limit, Offset
+from app import links
+from app.api.deps import PRINTABLE, After, DatasetDep, Limit, Offset, page
 from app.api.problems import error_responses
 from app.schemas import Page, Source, SourceDetail
-from app.source_view import source_page
+from app.source_view import Span, source_page
 
-router = APIRouter(prefix="/v1/sources", tags=["sources"])
+router = APIRouter(prefix=links.SOURCES, tags=["sources"])
 
 SourceKey = Annotated[
     str,
@@ -22,9 +23,10 @@ SourceKey = Annotated[
     description="The articles the figures come from: publisher, date, headline and address.",
     responses=error_responses(422),
 )
-def list_sources(dataset: DatasetDep, limit: Limit = 100, offset: Offset = 0) -> Page[Source]:
-    sources = [Source(**s.model_dump(exclude={"text"})) for s in dataset.sources.values()]
-    return Page.of(sources, limit, offset)
+def list_sources(
+    dataset: DatasetDep, request: Request, response: Response, after: After = None, limit: Limit = 100, offset: Offset = 0
+) -> Page[Source]:
+    return page(request, response, dataset.sources(after, limit, offset), dataset.info.sources, limit, offset)
 
 
 @router.get(
@@ -60,4 +62,5 @@ def get_source(dataset: DatasetDep, source: SourceKey) -> SourceDetail:
 )
 def view_source(dataset: DatasetDep, source: SourceKey) -> HTMLResponse:
     found = dataset.source(source)
-    return HTMLResponse(source_page(found, list(dataset.observations.values())))
+    spans = [Span(start, end, id, links.observation(id)) for start, end, id in dataset.quotes_of(found.id)]
+    return HTMLResponse(source_page(found, spans))

@@ -1,0 +1,52 @@
+"""Every link the API gives out, built here and nowhere else. Links are relative to the server,
+so they hold behind any proxy or host name; the version prefix is written once, in API."""
+
+from urllib.parse import urlencode
+
+API = "/v1"
+PORTS = f"{API}/ports"
+METRICS = f"{API}/metrics"
+OBSERVATIONS = f"{API}/observations"
+SOURCES = f"{API}/sources"
+DOWNLOADS = f"{API}/downloads"
+OBSERVATIONS_CSV = f"{DOWNLOADS}/observations.csv"
+DATABASE = f"{DOWNLOADS}/ports.db"
+
+
+def port(port_id: str) -> str:
+    return f"{PORTS}/{port_id}"
+
+
+def metric(metric_id: str) -> str:
+    return f"{METRICS}/{metric_id}"
+
+
+def observation(observation_id: str) -> str:
+    return f"{OBSERVATIONS}/{observation_id}"
+
+
+def observations(**filters: str) -> str:
+    """The observations list with these filters, such as `observations(port="alataw")`."""
+    return f"{OBSERVATIONS}?{urlencode(filters)}" if filters else OBSERVATIONS
+
+
+def source(source_id: str) -> str:
+    return f"{SOURCES}/{source_id}"
+
+
+def mark_id(observation_id: str) -> str:
+    """The id of an observation's quote in its source's view."""
+    return f"obs-{observation_id}"
+
+
+def source_view(source_id: str, observation_id: str | None = None) -> str:
+    view = f"{SOURCES}/{source_id}/view"
+    return f"{view}#{mark_id(observation_id)}" if observation_id else view
+
+
+def page(path: str, query: list[tuple[str, str]], after: str | None = None) -> str:
+    """A page of a list: `path` with the request's own query, or, given `after`, the page that
+    follows that item, which replaces any `after` and `offset` the request had."""
+    if after is not None:
+        query = [(k, v) for k, v in query if k not in ("after", "offset")] + [("after", after)]
+    return f"{path}?{urlencode(query)}" if query else path
