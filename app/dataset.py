@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import CompoundSelect, Connection, Select, String, func, literal, select, tuple_, union_all
+from sqlalchemy import CompoundSelect, Connection, Row, Select, String, func, literal, select, tuple_, union_all
 
 from app import links, models, schemas
 from app.figures import fold_name, half_unit, prior_year_value
@@ -60,10 +60,10 @@ def _slice(items: list, more: bool, cursor: Callable[[Any], str]) -> Slice:
     return Slice(items, cursor(items[-1]) if more else None)
 
 
-def observation_cursor(observation: schemas.Observation) -> str:
+def observation_cursor(record: dict[str, Any]) -> str:
     """Where a page of observations ends, in list order: `<period_end>~<id>`. It holds its own
     position, so it needs no look-up and still works on another version of the data."""
-    return f"{observation.period_end.isoformat()}~{observation.id}"
+    return f"{record['period_end'].isoformat()}~{record['id']}"
 
 
 def _id(item: Any) -> str:
@@ -133,18 +133,20 @@ class Dataset:
         row = self.connection.execute(select(Observation).where(Observation.id == key.lower())).first()
         if row is None:
             raise self._not_found("observation", Observation, self.info.observations, links.OBSERVATIONS)
-        return observation_from_row(row)
+        return schemas.Observation.model_validate(observation_record(row))
 
     def observations(self, where: ObservationFilter, after: str | None, limit: int, offset: int) -> Slice:
-        """One page of the observations `where` selects, after the cursor `after` (observation_cursor)."""
+        """One page of the observations `where` selects, after the cursor `after` (observation_cursor),
+        as observation_record()s."""
         position = tuple(after.split("~", 1)) if after is not None else None
         query = observations_query(where, position, self.info.longest_period_days)
         rows = self.connection.execute(query.limit(limit + 1).offset(offset)).all()
-        return _slice([observation_from_row(row) for row in rows[:limit]], len(rows) > limit, observation_cursor)
+        return _slice([observation_record(row) for row in rows[:limit]], len(rows) > limit, observation_cursor)
 
-    def observation_rows(self) -> Iterator[models.Observation]:
-        """Every observation row, in list order, read as it is consumed: the bulk download."""
-        yield from self.connection.execute(observations_query(ObservationFilter(), None, 0))
+    def all_observations(self) -> Iterator[dict[str, Any]]:
+        """Every observation, in list order, read as it is consumed: the bulk download."""
+        for row in self.connection.execute(observations_query(ObservationFilter(), None, 0)):
+            yield observation_record(row)
 
     def count(self, where: ObservationFilter) -> int | None:
         """How many observations `where` selects: from the counts the seed stored where no period
@@ -170,21 +172,20 @@ class Dataset:
         return self.connection.execute(query.limit(limit + 1).offset(offset)).all()
 
     def _ports(self, rows: list) -> list[schemas.Port]:
-        names = self.connection.execute(
-            select(models.PortName)
-            .where(models.PortName.port_id.in_([row.id for row in rows]))
+        names_of: dict[str, list[schemas.PortName]] = {row.id: [] for row in rows}
+        query = (
+            select(models.PortName.port_id, models.PortName.name, models.PortName.language, models.PortName.source_url)
+            .where(models.PortName.port_id.in_(list(names_of)))
             .order_by(models.PortName.port_id, models.PortName.name)
-        ).all()
+        )
+        for port_id, name, language, source_url in self.connection.execute(query):
+            names_of[port_id].append(schemas.PortName(name=name, language=language, source_url=source_url))
         return [
             schemas.Port(
                 id=row.id,
                 name=row.name,
-                aliases=[n.name for n in names if n.port_id == row.id],
-                names=[
-                    schemas.PortName(name=n.name, language=n.language, source_url=n.source_url)
-                    for n in names
-                    if n.port_id == row.id
-                ],
+                aliases=[n.name for n in names_of[row.id]],
+                names=names_of[row.id],
                 links=schemas.PortLinks(self=links.port(row.id), observations=links.observations(port=row.id)),
             )
             for row in rows
@@ -198,29 +199,32 @@ class Dataset:
 
 
 def observations_query(
-    where: ObservationFilter, after: tuple[str, str] | None, longest_period_days: int, columns: list | None = None
-) -> Select | CompoundSelect:
+    where: ObservationFilter, after: tuple[str, str] | None, longest_period_days: int, columns: list[Any] | None = None
+) -> Select[Any] | CompoundSelect[Any]:
     """The observations `where` selects, after the position `after` (period_end as written, id).
 
     Without a period, one range of one index. With one, two ranges merged in order: periods with a
     start, which overlap [from, to] only if they end between `from` and `to` plus the longest
-    period there is, and periods without one, which overlap it if they end on or after `from`."""
-    selected = columns or [Observation]
+    period there is, and periods without one, which overlap it if they end on or after `from`.
+    Every condition on the list order is one row-value bound, so that SQLite walks the index that
+    leads with the filter's equalities (given two bounds on period_end, it walked a wider one)."""
+    lower = after
+    if where.period_from is not None:
+        # (period_end, id) > (from, "") is period_end >= from, as every id has a character.
+        lower = max(lower or ("", ""), (where.period_from.isoformat(), ""))
     common = []
     if where.port is not None:
         common.append(Observation.port_id == where.port)
     if where.metric is not None:
         common.append(Observation.metric_id == where.metric)
-    if after is not None:
+    if lower is not None:
         # Compared as text, as SQLite stores dates: any cursor is a position, even one of no real date.
-        common.append(tuple_(Observation.period_end, Observation.id) > tuple_(literal(after[0], String), literal(after[1])))
+        common.append(tuple_(Observation.period_end, Observation.id) > tuple_(literal(lower[0], String), literal(lower[1])))
+    selected = columns or [Observation]
     if where.period_from is None and where.period_to is None:
         return select(*selected).where(*common).order_by(Observation.period_end, Observation.id)
     closed = [*common, Observation.period_start.is_not(None)]
     open_ = [*common, Observation.period_start.is_(None)]
-    if where.period_from is not None:
-        closed.append(Observation.period_end >= where.period_from)
-        open_.append(Observation.period_end >= where.period_from)
     if where.period_to is not None:
         closed.append(Observation.period_start <= where.period_to)
         closed.append(Observation.period_end <= where.period_to + timedelta(days=longest_period_days))
@@ -240,37 +244,40 @@ def _as_written(number: float) -> int | float:
     return int(number) if number.is_integer() else number
 
 
-def observation_from_row(row) -> schemas.Observation:
-    """The public shape of one observation row, with its derived prior-year value and its links."""
+def observation_record(row: Row) -> dict[str, Any]:
+    """The public shape of one observation row (schemas.Observation, as plain data), with its
+    derived prior-year value and its links. Plain data, so that CSV is written from it without
+    building a model per row; JSON answers validate it into schemas.Observation."""
+    o = dict(zip(row._fields, row))  # a dict reads much faster than a Row's attributes, field by field
     prior, prior_qualifier = prior_year_value(
-        row.value, row.qualifier, row.yoy_change_pct, row.yoy_qualifier, half_unit(row.yoy_text or "")
+        o["value"], o["qualifier"], o["yoy_change_pct"], o["yoy_qualifier"], half_unit(o["yoy_text"] or "")
     )
-    return schemas.Observation(
-        id=row.id,
-        port=row.port_id,
-        metric=row.metric_id,
-        value=_as_written(row.value),
-        unit=row.unit,
-        qualifier=row.qualifier,
-        value_text=row.value_text,
-        unit_text=row.unit_text,
-        scope=row.scope,
-        period_start=row.period_start,
-        period_end=row.period_end,
-        period_text=row.period_text,
-        yoy_change_pct=None if row.yoy_change_pct is None else _as_written(row.yoy_change_pct),
-        yoy_qualifier=row.yoy_qualifier,
-        yoy_text=row.yoy_text,
-        prior_year_value=prior,
-        prior_year_qualifier=prior_qualifier,
-        note=row.note,
-        source=schemas.SourceRef(
-            id=row.source_id,
-            quote=row.quote,
-            start=row.quote_start,
-            end=row.quote_end,
-            href=links.source(row.source_id),
-            view_href=links.source_view(row.source_id, row.id),
-        ),
-        href=links.observation(row.id),
-    )
+    return {
+        "id": o["id"],
+        "port": o["port_id"],
+        "metric": o["metric_id"],
+        "value": _as_written(o["value"]),
+        "unit": o["unit"],
+        "qualifier": o["qualifier"],
+        "value_text": o["value_text"],
+        "unit_text": o["unit_text"],
+        "scope": o["scope"],
+        "period_start": o["period_start"],
+        "period_end": o["period_end"],
+        "period_text": o["period_text"],
+        "yoy_change_pct": None if o["yoy_change_pct"] is None else _as_written(o["yoy_change_pct"]),
+        "yoy_qualifier": o["yoy_qualifier"],
+        "yoy_text": o["yoy_text"],
+        "prior_year_value": prior,
+        "prior_year_qualifier": prior_qualifier,
+        "note": o["note"],
+        "source": {
+            "id": o["source_id"],
+            "quote": o["quote"],
+            "start": o["quote_start"],
+            "end": o["quote_end"],
+            "href": links.source(o["source_id"]),
+            "view_href": links.source_view(o["source_id"], o["id"]),
+        },
+        "href": links.observation(o["id"]),
+    }

@@ -55,7 +55,8 @@ class Observation(SQLModel, table=True):
         Index("ix_observation_port_metric", "port_id", "metric_id", "period_end", "id", "period_start"),
         # Figures without a period start (running totals, statements of how things stand) overlap
         # every later period, so a period filter finds them here rather than by scanning.
-        Index("ix_observation_open_period", "period_start", "period_end", "id", "port_id", "metric_id"),
+        Index("ix_observation_open_period", "period_start", "period_end", "id"),
+        Index("ix_observation_open_metric", "metric_id", "period_start", "period_end", "id"),
         Index("ix_observation_source", "source_id", "quote_start"),
     )
 

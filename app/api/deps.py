@@ -63,15 +63,21 @@ ObservationAfter = Annotated[
 ]
 
 
-def page(request: Request, response: Response, found: Slice, total: int | None, limit: int, offset: int) -> Page:
-    """A page of a list, with its `self` and `next` links; `next` also goes out as an RFC 8288
+def next_page(request: Request, response: Response, found: Slice) -> str | None:
+    """The link to the page after `found`, while more items follow. It also goes out as an RFC 8288
     Link header, so that CSV clients and generic HTTP tools can follow it."""
-    query = list(request.query_params.multi_items())
-    next_link = links.page(request.url.path, query, after=found.next_after) if found.next_after else None
-    if next_link is not None:
-        response.headers["Link"] = f'<{next_link}>; rel="next"'
-    self_link = links.page(request.url.path, query)
-    return Page(items=found.items, total=total, limit=limit, offset=offset, links=PageLinks(self=self_link, next=next_link))
+    if found.next_after is None:
+        return None
+    link = links.page(request.url.path, list(request.query_params.multi_items()), after=found.next_after)
+    response.headers["Link"] = f'<{link}>; rel="next"'
+    return link
+
+
+def page(request: Request, response: Response, found: Slice, total: int | None, limit: int, offset: int) -> Page:
+    """A page of a list, with its `self` and `next` links."""
+    self_link = links.page(request.url.path, list(request.query_params.multi_items()))
+    page_links = PageLinks(self=self_link, next=next_page(request, response, found))
+    return Page(items=found.items, total=total, limit=limit, offset=offset, links=page_links)
 
 
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")

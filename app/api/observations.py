@@ -2,13 +2,13 @@ import csv
 import io
 from collections.abc import Iterable
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from app import links
-from app.api.deps import OBSERVATION_IDS, PRINTABLE, ObservationAfter, DatasetDep, Day, Limit, Offset, page
+from app.api.deps import OBSERVATION_IDS, PRINTABLE, ObservationAfter, DatasetDep, Day, Limit, Offset, next_page, page
 from app.api.problems import InvalidParameter, error_responses
 from app.citations import BIBTEX, CSL_JSON, bibtex, csl_json
 from app.dataset import Dataset, NotFound, ObservationFilter
@@ -109,18 +109,15 @@ def citation_format(format: str | None, accept: str | None) -> str:
     return "bibtex" if quality.get(BIBTEX, 0.0) > csl else "csl-json"
 
 
-def csv_values(o: Observation) -> list:
-    """One observation as a CSV row, in CSV_COLUMNS order; null is an empty field."""
-    s = o.source
-    values = [
-        o.id, o.port, o.metric, o.value, o.unit, o.qualifier, o.value_text, o.unit_text, o.scope,
-        o.period_start, o.period_end, o.period_text, o.yoy_change_pct, o.yoy_qualifier, o.yoy_text,
-        o.prior_year_value, o.prior_year_qualifier, s.id, s.quote, s.start, s.end, o.note,
-    ]  # fmt: skip
-    return ["" if value is None else value for value in values]
+def csv_values(record: dict[str, Any]) -> list[Any]:
+    """One observation (an observation_record) as a CSV row, in CSV_COLUMNS order; the source's
+    fields are flattened, and null is an empty field."""
+    source = record["source"]
+    flat = {**record, "source_id": source["id"], "quote": source["quote"], "quote_start": source["start"], "quote_end": source["end"]}
+    return ["" if (value := flat[column]) is None else value for column in CSV_COLUMNS]
 
 
-def to_csv(observations: Iterable[Observation], header: bool = True) -> str:
+def to_csv(observations: Iterable[dict[str, Any]], header: bool = True) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)  # RFC 4180: CRLF line ends, quotes where needed
     if header:
@@ -195,11 +192,12 @@ def list_observations(
     accept: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Page[Observation]:
     where = observation_filter(dataset, port, metric, period_from, period_to)
-    found = page(request, response, dataset.observations(where, after, limit, offset), dataset.count(where), limit, offset)
+    found = dataset.observations(where, after, limit, offset)
     response.headers.update(VARY_ACCEPT)
     if wants_csv(format, accept):
+        next_page(request, response, found)
         return Response(to_csv(found.items), media_type=CSV_MEDIA_TYPE, headers=dict(response.headers))
-    return found
+    return page(request, response, found, dataset.count(where), limit, offset)
 
 
 @router.get(

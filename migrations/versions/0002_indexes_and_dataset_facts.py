@@ -24,7 +24,8 @@ OBSERVATION_INDEXES = {
     "ix_observation_port": ["port_id", "period_end", "id", "period_start"],
     "ix_observation_metric": ["metric_id", "period_end", "id", "period_start"],
     "ix_observation_port_metric": ["port_id", "metric_id", "period_end", "id", "period_start"],
-    "ix_observation_open_period": ["period_start", "period_end", "id", "port_id", "metric_id"],
+    "ix_observation_open_period": ["period_start", "period_end", "id"],
+    "ix_observation_open_metric": ["metric_id", "period_start", "period_end", "id"],
     "ix_observation_source": ["source_id", "quote_start"],
 }
 

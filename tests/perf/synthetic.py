@@ -1,0 +1,194 @@
+"""`python -m tests.perf.synthetic --observations N --out PATH`: a synthetic database for scale tests.
+
+It is written by the app's own builder (app.seed.build_database: the migrations, the models, the
+derived counts and version), so the server accepts it unchanged and it cannot drift from the schema.
+What it holds is made up and says so, but shaped like real port statistics:
+- at least 800 ports, each named in Latin, Cyrillic and Chinese script, every name a look-up key;
+- the metrics of seeds/metrics.toml, monthly from 2001-01 to 2025-12 (300 months), one series per
+  port and metric, as many series as N needs; every December a freight-train figure is a running
+  total since the service began (no period start), as in the article;
+- one monthly bulletin per month as the source, whose text is the quotes of that month's figures,
+  so that every quote (150 characters or more) stands at its offsets;
+- qualifiers of every kind, and a year-on-year change on four rows in five.
+Rows are generated month by month and inserted in list order, so memory stays flat whatever N.
+"""
+
+import argparse
+import calendar
+import hashlib
+import sys
+import time
+import tomllib
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+from app import models
+from app.seed import build_database, port_keys, write_atomically
+from app.settings import PROJECT_ROOT
+
+FIRST_YEAR, YEARS = 2001, 25
+MONTHS = YEARS * 12
+MIN_PORTS = 800
+
+# Three syllables name a port; the same syllables in Cyrillic and Chinese give its other names,
+# so every name is distinct in every script (20**3 = 8,000 ports at most).
+LATIN = ["ka", "ro", "tu", "mi", "sa", "le", "bo", "na", "ji", "ho", "ze", "pu", "di", "ga", "ye", "lo", "va", "shi", "ku", "ne"]
+CYRILLIC = ["ка", "ро", "ту", "ми", "са", "ле", "бо", "на", "джи", "хо", "зе", "пу", "ди", "га", "е", "ло", "ва", "ши", "ку", "не"]
+CHINESE = ["卡", "罗", "图", "米", "萨", "勒", "博", "纳", "吉", "霍", "泽", "普", "迪", "尕", "耶", "洛", "瓦", "什", "库", "内"]
+
+QUALIFIERS = {
+    "exact": "",
+    "more_than": "more than ",
+    "approximately": "about ",
+    "at_least": "at least ",
+    "less_than": "less than ",
+}
+UNITS = {"trains": "trains", "tonnes": "tonnes of cargo", "vehicles": "vehicles", "minutes": "minutes"}
+SOURCE_URL = "urn:synthetic:port-statistics"
+
+
+def syllables(n: int) -> list[int]:
+    return [n // 400 % 20, n // 20 % 20, n % 20]
+
+
+def port_rows(count: int) -> tuple[list[models.Port], list[models.PortName]]:
+    ports, names = [], []
+    for n in range(count):
+        parts = syllables(n)
+        latin = "".join(LATIN[p] for p in parts)
+        ports.append(models.Port(id=latin, name=latin.capitalize()))
+        names.append(models.PortName(port_id=latin, name="".join(CYRILLIC[p] for p in parts).capitalize(), language="ru", source_url=SOURCE_URL))
+        names.append(models.PortName(port_id=latin, name="".join(CHINESE[p] for p in parts), language="zh-Hans", source_url=SOURCE_URL))
+    return ports, names
+
+
+class Generator:
+    def __init__(self, observations: int, metrics: list[models.Metric]):
+        self.total = observations
+        self.metrics = metrics
+        self.series = -(-observations // MONTHS)  # one per port and metric, as many as needed
+        self.ports, self.port_names = port_rows(max(MIN_PORTS, -(-self.series // len(metrics))))
+
+    def month(self, m: int) -> tuple[date, date]:
+        year, month = FIRST_YEAR + m // 12, m % 12 + 1
+        return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+    def source_id(self, m: int) -> str:
+        start, _ = self.month(m)
+        return f"synthetic-bulletin-{start:%Y-%m}"
+
+    def figures(self, m: int) -> list[dict]:
+        """The figures of month `m`, in id order, their quotes placed one after another in its text."""
+        start, end = self.month(m)
+        figures = []
+        for s in range(self.series):
+            n = m * self.series + s
+            if n >= self.total:
+                break
+            port = self.ports[s % len(self.ports)]
+            metric = self.metrics[s // len(self.ports) % len(self.metrics)]
+            figures.append(self.figure(n, port, metric, start, end))
+        figures.sort(key=lambda f: f["id"])
+        offset = len(self.heading(m))
+        for figure in figures:
+            figure["quote_start"] = offset
+            figure["quote_end"] = offset + len(figure["quote"])
+            offset = figure["quote_end"] + 1
+        return figures
+
+    def figure(self, n: int, port: models.Port, metric: models.Metric, start: date, end: date) -> dict:
+        digest = hashlib.blake2b(n.to_bytes(8, "little"), digest_size=8).digest()
+        qualifier = list(QUALIFIERS)[digest[0] % len(QUALIFIERS)]
+        value = 100 + int.from_bytes(digest[1:4], "little") % 2_000_000
+        running = metric.id == "freight_trains" and start.month == 12
+        period = f"since the service began, as of the end of {start:%B %Y}" if running else f"in {start:%B %Y}"
+        value_text = f"{QUALIFIERS[qualifier]}{value:,} {UNITS[metric.unit]}"
+        yoy = None
+        if digest[4] % 5:  # four rows in five
+            yoy = round((int.from_bytes(digest[5:7], "little") % 4000) / 10 - 50, 1)
+        yoy_text = None if yoy is None else f"{'up' if yoy >= 0 else 'down'} {abs(yoy)} percent year on year"
+        quote = (
+            f"The {port.name} port reported {value_text} {period}"
+            + (f", {yoy_text}" if yoy_text else "")
+            + f", according to the monthly bulletin of the port authority, which compiles the {metric.name.lower()} "
+            f"figures of every land port."
+        )
+        return {
+            "id": f"{port.id}-{metric.id.replace('_', '-')}-{start:%Y-%m}",
+            "port_id": port.id,
+            "metric_id": metric.id,
+            "value": float(value),
+            "qualifier": qualifier,
+            "unit": metric.unit,
+            "value_text": value_text,
+            "unit_text": UNITS[metric.unit],
+            "scope": None,
+            "period_start": None if running else start,
+            "period_end": end,
+            "period_text": period,
+            "yoy_change_pct": yoy,
+            "yoy_qualifier": None if yoy is None else "exact",
+            "yoy_text": yoy_text,
+            "quote": quote,
+            "note": "Synthetic: made up for scale tests.",
+        }
+
+    def heading(self, m: int) -> str:
+        start, _ = self.month(m)
+        return f"Synthetic monthly bulletin of land port statistics, {start:%B %Y}.\n"
+
+    def sources(self) -> list[models.Source]:
+        sources = []
+        for m in range(MONTHS):
+            figures = self.figures(m)
+            if not figures:
+                break
+            text = self.heading(m) + " ".join(f["quote"] for f in figures)
+            start, end = self.month(m)
+            sources.append(
+                models.Source(
+                    id=self.source_id(m),
+                    publisher="Synthetic Port Statistics Bureau",
+                    dateline=f"{end:%b. %-d}",
+                    published=end,
+                    headline=f"Land port statistics, {start:%B %Y}",
+                    url=f"{SOURCE_URL}:{start:%Y-%m}",
+                    language="en",
+                    text=text,
+                    sha256=hashlib.sha256(text.encode()).hexdigest(),
+                )
+            )
+        return sources
+
+    def observations(self) -> Iterator[dict]:
+        """Month by month, so in list order (period_end, id), and never more than a month in memory."""
+        for m in range(MONTHS):
+            for figure in self.figures(m):
+                yield {**figure, "source_id": self.source_id(m)}
+
+
+def build(observations: int, out: Path) -> None:
+    with (PROJECT_ROOT / "seeds" / "metrics.toml").open("rb") as f:
+        metrics = sorted((models.Metric(**row) for row in tomllib.load(f)["metric"]), key=lambda m: m.id)
+    generator = Generator(observations, metrics)
+    names_of = {port.id: [port.id, port.name] for port in generator.ports}
+    for name in generator.port_names:
+        names_of[name.port_id].append(name.name)
+    tables = (generator.sources(), generator.ports, generator.port_names, port_keys(names_of), metrics)
+    write_atomically(out, lambda path: build_database(path, tables, generator.observations()))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--observations", type=int, required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+    started = time.monotonic()
+    build(args.observations, args.out)
+    print(f"synthetic: wrote {args.out}: {args.observations:,} observations in {time.monotonic() - started:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
