@@ -1,8 +1,10 @@
-"""Assembles the app: the dataset loaded at start, error handling, one router per resource,
-and the self-hosted docs. `app.main:app` is the ASGI app."""
+"""Assembles the app: the database checked at start, error handling, one router per resource,
+and the self-hosted docs. `create_app(settings)` builds one; `app.main:app`, the ASGI app uvicorn
+serves, is built from the environment."""
 
 import gc
 import logging
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -13,7 +15,7 @@ from app.api import docs, downloads, health, metrics, observations, ports, sourc
 from app.api.problems import add_problem_handlers
 from app.db import DatabaseError, check_database
 from app.middleware import HeaderLimit, PublicCORS, ResponseCache, StandardHeaders
-from app.settings import PROJECT_ROOT, get_settings
+from app.settings import PROJECT_ROOT, Settings, get_settings
 
 DESCRIPTION = """
 Trade figures for four land ports in Xinjiang, China (**Urumqi, Alataw, Bakti, Horgos**), as reported by
@@ -57,59 +59,66 @@ TAGS = [
 logger = logging.getLogger("uvicorn.error")
 
 
-@asynccontextmanager
-async def lifespan(app: FastAPI):
-    try:
-        path = get_settings().database_path
-        engine, info = check_database(path)
-    except (DatabaseError, ValueError) as error:  # ValueError: a DATABASE_URL that is not sqlite:///
-        # Said plainly first; re-raised so that the server stops with a non-zero exit code.
-        logger.error("cannot serve: %s", error)
-        raise
-    app.state.engine, app.state.dataset_info, app.state.database_path = engine, info, path
-    # Everything allocated so far lives as long as the process: keep the garbage collector from
-    # walking it again and again under load, which showed as long tail latencies.
-    gc.collect()
-    gc.freeze()
-    yield
-    engine.dispose()
+def create_app(settings: Settings) -> FastAPI:
+    """The app, serving the database `settings` names. Its checks run at start (the lifespan):
+    a database that cannot be served stops the server there, naming the file."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        try:
+            path = settings.database_path
+            engine, info = check_database(path)
+        except (DatabaseError, ValueError) as error:  # ValueError: a DATABASE_URL that is not sqlite:///
+            # Said plainly first; re-raised so that the server stops with a non-zero exit code.
+            logger.error("cannot serve: %s", error)
+            raise
+        app.state.engine, app.state.dataset_info, app.state.database_path = engine, info, path
+        # Everything allocated so far lives as long as the process: keep the garbage collector from
+        # walking it again and again under load, which showed as long tail latencies.
+        gc.collect()
+        gc.freeze()
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="Xinjiang land port statistics",
+        version="1.0.0",
+        summary="Trade figures of the Urumqi, Alataw, Bakti and Horgos land ports, each with the words it came from.",
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
+        license_info={"name": "Code: MIT. Article text: (c) Xinhua News Agency, quoted as the figures' source."},
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+        # No OpenTelemetry here; left on, FastAPI asks OpenTelemetry on every request whether it is
+        # configured, which cost about a third of a cached answer's time.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
+    )
+    add_problem_handlers(app)
+    for module in (ports, metrics, observations, sources, downloads, health, docs):
+        app.include_router(module.router)
+    # Outermost last: every answer, cached or not, gets CORS and the standard headers.
+    app.add_middleware(ResponseCache, max_age=settings.cache_max_age, uncached=(links.DOWNLOADS + "/",))
+    app.add_middleware(
+        PublicCORS,
+        allow_origins=["*"],  # public data
+        allow_methods=["GET", "HEAD", "OPTIONS"],
+        allow_headers=["Accept", "If-None-Match"],
+        max_age=86400,
+    )
+    app.add_middleware(HeaderLimit)
+    app.add_middleware(
+        StandardHeaders,
+        headers={
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+            "Referrer-Policy": "no-referrer",
+            "Access-Control-Allow-Origin": "*",
+            "Access-Control-Expose-Headers": "ETag",
+        },
+    )
+    app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "app" / "static"), name="static")
+    return app
 
 
-app = FastAPI(
-    title="Xinjiang land port statistics",
-    version="1.0.0",
-    summary="Trade figures of the Urumqi, Alataw, Bakti and Horgos land ports, each with the words it came from.",
-    description=DESCRIPTION,
-    openapi_tags=TAGS,
-    license_info={"name": "Code: MIT. Article text: (c) Xinhua News Agency, quoted as the figures' source."},
-    docs_url=None,
-    redoc_url=None,
-    lifespan=lifespan,
-    # No OpenTelemetry here; left on, FastAPI asks OpenTelemetry on every request whether it is
-    # configured, which cost about a third of a cached answer's time.
-    telemetry={"tracing": False, "metrics": False, "logs": False},
-)
-add_problem_handlers(app)
-for module in (ports, metrics, observations, sources, downloads, health, docs):
-    app.include_router(module.router)
-# Outermost last: every answer, cached or not, gets CORS and the standard headers.
-app.add_middleware(ResponseCache, max_age=get_settings().cache_max_age, uncached=(links.DOWNLOADS + "/",))
-app.add_middleware(
-    PublicCORS,
-    allow_origins=["*"],  # public data
-    allow_methods=["GET", "HEAD", "OPTIONS"],
-    allow_headers=["Accept", "If-None-Match"],
-    max_age=86400,
-)
-app.add_middleware(HeaderLimit)
-app.add_middleware(
-    StandardHeaders,
-    headers={
-        "X-Content-Type-Options": "nosniff",
-        "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-        "Referrer-Policy": "no-referrer",
-        "Access-Control-Allow-Origin": "*",
-        "Access-Control-Expose-Headers": "ETag",
-    },
-)
-app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "app" / "static"), name="static")
+app = create_app(get_settings())

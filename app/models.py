@@ -57,7 +57,7 @@ class Observation(SQLModel, table=True):
         # every later period, so a period filter finds them here rather than by scanning.
         Index("ix_observation_open_period", "period_start", "period_end", "id"),
         Index("ix_observation_open_metric", "metric_id", "period_start", "period_end", "id"),
-        Index("ix_observation_source", "source_id", "quote_start"),
+        Index("ix_observation_source", "source_id", "quote_start", "id"),
     )
 
     id: str = Field(primary_key=True)

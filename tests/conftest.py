@@ -1,15 +1,17 @@
 """Every test runs against the real app and a real SQLite file, seeded from the real seeds."""
 
-import os
+import hashlib
 import shutil
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 import hashlib
 from app.seed import seed
-from app.settings import PROJECT_ROOT, get_settings
+from app.main import create_app
+from app.settings import PROJECT_ROOT, Settings
 
 SEEDS = PROJECT_ROOT / "seeds"
 
@@ -26,17 +28,19 @@ def database(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("db") / "ports.db"
     seed(SEEDS, path)
     seeded = file_sha256(path)
-    os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-    get_settings.cache_clear()
     yield path
     assert file_sha256(path) == seeded, f"{path} changed while it was served"
     assert [p.name for p in path.parent.iterdir()] == ["ports.db"]
 
 
 @pytest.fixture(scope="session")
-def client(database) -> TestClient:
-    from app.main import app
+def app(database) -> FastAPI:
+    """The real app, built from explicit settings, serving the seeded test database."""
+    return create_app(Settings(database_url=f"sqlite:///{database}"))
 
+
+@pytest.fixture(scope="session")
+def client(app) -> TestClient:
     with TestClient(app) as client:
         yield client
 

@@ -3,7 +3,6 @@ memory is byte for byte what the routes compute."""
 
 import pytest
 
-from app.main import app
 from app.middleware import ResponseCache
 
 URLS = ["/v1/ports", "/v1/ports/bakti", "/v1/ports/alataw/metrics/cargo_tonnage", "/v1/observations", "/v1/observations?format=csv", "/v1/metrics", "/v1/sources", "/openapi.json", "/docs", "/static/swagger-ui/swagger-ui.css"]  # fmt: skip
@@ -36,17 +35,17 @@ def test_representations_have_their_own_etags(client):
     assert "Accept" in client.get("/v1/observations").headers["vary"]
 
 
-def response_cache():
+def response_cache(app):
     layer = app.middleware_stack
     while not isinstance(layer, ResponseCache):
         layer = layer.app
     return layer
 
 
-def test_served_from_memory_is_what_the_routes_compute(client):
+def test_served_from_memory_is_what_the_routes_compute(app, client):
     """The cache replays the first answer; emptied, it asks the routes again and gets the same bytes."""
     cached = {url: client.get(url) for url in URLS}
-    response_cache().clear()
+    response_cache(app).clear()
     for url in URLS:
         fresh = client.get(url)
         assert fresh.content == cached[url].content, url
@@ -62,8 +61,8 @@ def test_range_and_conditions_are_answered_from_the_whole_representation(client)
         assert response.headers["etag"] == whole.headers["etag"]
 
 
-def test_the_cache_holds_a_bounded_number_of_bytes(client):
-    cache = response_cache()
+def test_the_cache_holds_a_bounded_number_of_bytes(app, client):
+    cache = response_cache(app)
     for n in range(30):  # 30 copies of a 1.7 MB file under made-up query strings
         assert client.get(f"/static/swagger-ui/swagger-ui-bundle.js?v={n}").status_code == 200
     assert cache.bytes == sum(len(entry.body) for entry in cache.entries.values())

@@ -13,15 +13,16 @@ from schemathesis import GenerationMode
 from schemathesis.checks import CHECKS, load_all_checks
 
 from app.figures import fold_name
-from app.main import app
+from app.main import create_app
+from app.settings import Settings
 from app.seed import load_seeds
 from tests.conftest import SEEDS
 
-# Taken from the app object, not over HTTP: loading it needs no database. schemathesis' ASGI
-# transport starts the app's lifespan itself on the first request, which the `database` fixture
-# precedes, so the app loads the seeded test database.
-schema = schemathesis.openapi.from_dict(app.openapi())
-schema.app = app
+# Taken from an app object, not over HTTP: building the schema needs no database. The requests go
+# to the `app` fixture, which serves the seeded test database; schemathesis' ASGI transport starts
+# its lifespan itself on the first request.
+OPENAPI = create_app(Settings()).openapi()
+schema = schemathesis.openapi.from_dict(OPENAPI)
 
 
 SEEDED = load_seeds(SEEDS)
@@ -60,8 +61,8 @@ def filter_case(context, case):
 # A busy machine is not a failure, so no deadline and no health check on speed.
 @schema.parametrize()
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-def test_every_answer_conforms_to_the_schema(case, database):
-    case.call_and_validate()
+def test_every_answer_conforms_to_the_schema(case, app):
+    case.call_and_validate(app=app)
 
 
 def test_every_check_is_enabled():
@@ -71,10 +72,10 @@ def test_every_check_is_enabled():
         assert [name for name in CHECKS.get_all_names() if not config.get_by_name(name=name).enabled] == []
 
 
-@pytest.mark.parametrize("path", sorted(app.openapi()["paths"]))
+@pytest.mark.parametrize("path", sorted(OPENAPI["paths"]))
 def test_the_schema_examples_find_real_rows(client, path):
     """Generation starts from the examples, so each must name something that exists."""
-    parameters = [p for p in app.openapi()["paths"][path]["get"].get("parameters", []) if p["in"] == "path"]
+    parameters = [p for p in OPENAPI["paths"][path]["get"].get("parameters", []) if p["in"] == "path"]
     for values in itertools.product(*(p["schema"]["examples"] for p in parameters)):
         url = path
         for parameter, value in zip(parameters, values):
@@ -86,7 +87,7 @@ def test_the_schema_examples_find_real_rows(client, path):
 def test_filters_take_any_name_not_an_enum(client, parameter):
     """The schema must not close ?port= and ?metric= to a list typed into the code: the server
     takes any name of a port, and a dataset of 800 ports would make such a list wrong and large."""
-    parameters = app.openapi()["paths"]["/v1/observations"]["get"]["parameters"]
+    parameters = OPENAPI["paths"]["/v1/observations"]["get"]["parameters"]
     schema = next(p["schema"] for p in parameters if p["name"] == parameter)
     assert "enum" not in str(schema)
     assert client.get("/v1/observations?port=Alashankou").json()["items"][0]["port"] == "alataw"

@@ -1,5 +1,6 @@
 import csv
 import io
+from operator import itemgetter
 from collections.abc import Iterable
 from datetime import date
 from typing import Annotated, Any, Literal
@@ -109,12 +110,15 @@ def citation_format(format: str | None, accept: str | None) -> str:
     return "bibtex" if quality.get(BIBTEX, 0.0) > csl else "csl-json"
 
 
-def csv_values(record: dict[str, Any]) -> list[Any]:
-    """One observation (an observation_record) as a CSV row, in CSV_COLUMNS order; the source's
-    fields are flattened, and null is an empty field."""
-    source = record["source"]
-    flat = {**record, "source_id": source["id"], "quote": source["quote"], "quote_start": source["start"], "quote_end": source["end"]}
-    return ["" if (value := flat[column]) is None else value for column in CSV_COLUMNS]
+# An observation_record's fields in CSV_COLUMNS order: its own, then its source's flattened
+# (source_id, quote, quote_start, quote_end), then the note. csv.writer writes None as an empty field.
+_OWN_FIELDS = itemgetter(*CSV_COLUMNS[: CSV_COLUMNS.index("source_id")])
+_SOURCE_FIELDS = itemgetter("id", "quote", "start", "end")
+
+
+def csv_values(record: dict[str, Any]) -> tuple[Any, ...]:
+    """One observation (an observation_record) as a CSV row, in CSV_COLUMNS order."""
+    return (*_OWN_FIELDS(record), *_SOURCE_FIELDS(record["source"]), record["note"])
 
 
 def to_csv(observations: Iterable[dict[str, Any]], header: bool = True) -> str:

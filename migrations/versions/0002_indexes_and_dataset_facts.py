@@ -26,7 +26,7 @@ OBSERVATION_INDEXES = {
     "ix_observation_port_metric": ["port_id", "metric_id", "period_end", "id", "period_start"],
     "ix_observation_open_period": ["period_start", "period_end", "id"],
     "ix_observation_open_metric": ["metric_id", "period_start", "period_end", "id"],
-    "ix_observation_source": ["source_id", "quote_start"],
+    "ix_observation_source": ["source_id", "quote_start", "id"],
 }
 
 

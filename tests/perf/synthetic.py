@@ -5,7 +5,8 @@ derived counts and version), so the server accepts it unchanged and it cannot dr
 What it holds is made up and says so, but shaped like real port statistics:
 - at least 800 ports, each named in Latin, Cyrillic and Chinese script, every name a look-up key;
 - the metrics of seeds/metrics.toml, monthly from 2001-01 to 2025-12 (300 months), one series per
-  port and metric, as many series as N needs; every December a freight-train figure is a running
+  port and metric, as many series as N needs, port by port (so, as in the article, most ports of a
+  small dataset have no figures); every December a freight-train figure is a running
   total since the service began (no period start), as in the article;
 - one monthly bulletin per month as the source, whose text is the quotes of that month's figures,
   so that every quote (150 characters or more) stands at its offsets;
@@ -86,8 +87,8 @@ class Generator:
             n = m * self.series + s
             if n >= self.total:
                 break
-            port = self.ports[s % len(self.ports)]
-            metric = self.metrics[s // len(self.ports) % len(self.metrics)]
+            port = self.ports[s // len(self.metrics) % len(self.ports)]
+            metric = self.metrics[s % len(self.metrics)]
             figures.append(self.figure(n, port, metric, start, end))
         figures.sort(key=lambda f: f["id"])
         offset = len(self.heading(m))
