@@ -6,12 +6,12 @@ order, by (period_end, id), and is cut by keyset: a page starts after the last i
 before, so the millionth item costs what the first does.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import CompoundSelect, Connection, Row, Select, String, func, literal, select, tuple_, union_all
+from sqlalchemy import CompoundSelect, Connection, Select, String, func, literal, select, tuple_, union_all
 
 from app import links, models, schemas
 from app.figures import fold_name, half_unit, prior_year_value
@@ -133,20 +133,16 @@ class Dataset:
         row = self.connection.execute(select(Observation).where(Observation.id == key.lower())).first()
         if row is None:
             raise self._not_found("observation", Observation, self.info.observations, links.OBSERVATIONS)
-        return schemas.Observation.model_validate(observation_record(row))
+        return schemas.Observation.model_validate(observation_record(list(row._fields), row))
 
     def observations(self, where: ObservationFilter, after: str | None, limit: int, offset: int) -> Slice:
         """One page of the observations `where` selects, after the cursor `after` (observation_cursor),
         as observation_record()s."""
         position = tuple(after.split("~", 1)) if after is not None else None
         query = observations_query(where, position, self.info.longest_period_days)
-        rows = self.connection.execute(query.limit(limit + 1).offset(offset)).all()
-        return _slice([observation_record(row) for row in rows[:limit]], len(rows) > limit, observation_cursor)
-
-    def all_observations(self) -> Iterator[dict[str, Any]]:
-        """Every observation, in list order, read as it is consumed: the bulk download."""
-        for row in self.connection.execute(observations_query(ObservationFilter(), None, 0)):
-            yield observation_record(row)
+        result = self.connection.execute(query.limit(limit + 1).offset(offset))
+        columns, rows = list(result.keys()), result.all()
+        return _slice([observation_record(columns, row) for row in rows[:limit]], len(rows) > limit, observation_cursor)
 
     def count(self, where: ObservationFilter) -> int | None:
         """How many observations `where` selects: from the counts the seed stored where no period
@@ -198,6 +194,14 @@ class Dataset:
         return NotFound(kind, valid, count, collection)
 
 
+def observation_records(connection: Connection) -> Iterator[dict[str, Any]]:
+    """Every observation, in list order, read as it is consumed: what the bulk CSV is written from."""
+    result = connection.execute(observations_query(ObservationFilter(), None, 0))
+    columns = list(result.keys())
+    for row in result:
+        yield observation_record(columns, row)
+
+
 def observations_query(
     where: ObservationFilter, after: tuple[str, str] | None, longest_period_days: int, columns: list[Any] | None = None
 ) -> Select[Any] | CompoundSelect[Any]:
@@ -244,11 +248,12 @@ def _as_written(number: float) -> int | float:
     return int(number) if number.is_integer() else number
 
 
-def observation_record(row: Row) -> dict[str, Any]:
+def observation_record(columns: list[str], row: Sequence[Any]) -> dict[str, Any]:
     """The public shape of one observation row (schemas.Observation, as plain data), with its
     derived prior-year value and its links. Plain data, so that CSV is written from it without
-    building a model per row; JSON answers validate it into schemas.Observation."""
-    o = dict(zip(row._fields, row))  # a dict reads much faster than a Row's attributes, field by field
+    building a model per row; JSON answers validate it into schemas.Observation. `columns` are
+    the row's column names, asked of the result once rather than of every row."""
+    o = dict(zip(columns, row))  # a dict reads much faster than a Row's attributes, field by field
     prior, prior_qualifier = prior_year_value(
         o["value"], o["qualifier"], o["yoy_change_pct"], o["yoy_qualifier"], half_unit(o["yoy_text"] or "")
     )

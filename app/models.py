@@ -117,3 +117,15 @@ class DatasetInfo(SQLModel, table=True):
     # The longest period with a start, in days: a period filter need look no further than this
     # past its end for periods that overlap it.
     longest_period_days: int
+
+
+class ObservationsCsvPart(SQLModel, table=True):
+    """The bulk download of every observation as CSV, written when the database is built, in
+    parts of up to 1,000 observations in list order (the first with the header row), each
+    compressed with zlib. Served part by part, it costs no more per row than copying bytes."""
+
+    __tablename__ = "observations_csv"
+
+    part: int = Field(primary_key=True)
+    observations: int
+    csv: bytes

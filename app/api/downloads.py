@@ -1,22 +1,21 @@
-"""Everything at once, for those who want the whole dataset: every observation as one CSV,
-streamed, and the SQLite file itself. Neither goes through the response cache: both are as large
-as the data, so they are streamed from the database, and validated by the dataset's version."""
+"""Everything at once, for those who want the whole dataset: every observation as one CSV, and
+the SQLite file itself. Neither goes through the response cache: both are as large as the data.
+The CSV was written when the database was built (app.seed.write_observations_csv), so serving it
+streams stored parts, one at a time; both are validated by the dataset's version."""
 
-import itertools
+import zlib
 from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import FileResponse, Response, StreamingResponse
+from sqlalchemy import select
 
-from app import links
-from app.api.observations import CSV_MEDIA_TYPE, to_csv
-from app.dataset import Dataset
+from app import links, models
 from app.middleware import etag_matches
+from app.observations_csv import MEDIA_TYPE as CSV_MEDIA_TYPE
 
 router = APIRouter(prefix=links.DOWNLOADS, tags=["downloads"])
-
-ROWS_PER_CHUNK = 1000  # a chunk is about 600 KB of CSV: few thread hops, flat memory
 
 
 def dataset_etag(request: Request, representation: str) -> str:
@@ -29,23 +28,22 @@ def not_modified(etag: str, if_none_match: str | None) -> Response | None:
     return None
 
 
-def csv_chunks(request: Request) -> Iterator[str]:
-    """The CSV, a chunk at a time, from a connection held for as long as the download runs and
-    closed when it ends, finished or not."""
+def csv_parts(request: Request) -> Iterator[bytes]:
+    """The CSV, a stored part at a time, from a connection held for as long as the download runs
+    and closed when it ends, finished or not."""
+    query = select(models.ObservationsCsvPart.csv).order_by(models.ObservationsCsvPart.part)
     with request.app.state.engine.connect() as connection:
-        observations = Dataset(connection, request.app.state.dataset_info).all_observations()
-        yield to_csv(itertools.islice(observations, ROWS_PER_CHUNK))
-        while chunk := to_csv(itertools.islice(observations, ROWS_PER_CHUNK), header=False):
-            yield chunk
+        for (part,) in connection.execute(query):
+            yield zlib.decompress(part)
 
 
 @router.get(
     "/observations.csv",
     summary="Every observation as one CSV file",
     description=(
-        "All observations, in list order, with the columns of the CSV pages of `/v1/observations`, streamed "
-        "as they are read: memory stays flat whatever the size of the data. Its ETag is the dataset's "
-        "version, so `If-None-Match` answers 304 until the data changes."
+        "All observations, in list order, with the columns of the CSV pages of `/v1/observations`, streamed: "
+        "memory stays flat whatever the size of the data. Its ETag is the dataset's version, so "
+        "`If-None-Match` answers 304 until the data changes."
     ),
     response_class=StreamingResponse,
     responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}, 304: {"description": "Not modified."}},
@@ -55,7 +53,7 @@ def download_observations(
 ) -> Response:
     etag = dataset_etag(request, "csv")
     return not_modified(etag, if_none_match) or StreamingResponse(
-        csv_chunks(request),
+        csv_parts(request),
         media_type=CSV_MEDIA_TYPE,
         headers={"ETag": etag, "Content-Disposition": 'attachment; filename="observations.csv"'},
     )

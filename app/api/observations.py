@@ -1,9 +1,5 @@
-import csv
-import io
-from operator import itemgetter
-from collections.abc import Iterable
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
@@ -13,17 +9,14 @@ from app.api.deps import OBSERVATION_IDS, PRINTABLE, ObservationAfter, DatasetDe
 from app.api.problems import InvalidParameter, error_responses
 from app.citations import BIBTEX, CSL_JSON, bibtex, csl_json
 from app.dataset import Dataset, NotFound, ObservationFilter
+from app.observations_csv import COLUMNS as CSV_COLUMNS
+from app.observations_csv import MEDIA_TYPE as CSV_MEDIA_TYPE
+from app.observations_csv import to_csv
 from app.schemas import CslItem, Observation, Page
 
 router = APIRouter(prefix=links.OBSERVATIONS, tags=["observations"])
 
-CSV_MEDIA_TYPE = "text/csv; charset=utf-8; header=present"
 VARY_ACCEPT = {"Vary": "Accept"}  # the representation depends on Accept
-CSV_COLUMNS = [
-    "id", "port", "metric", "value", "unit", "qualifier", "value_text", "unit_text", "scope",
-    "period_start", "period_end", "period_text", "yoy_change_pct", "yoy_qualifier", "yoy_text",
-    "prior_year_value", "prior_year_qualifier", "source_id", "quote", "quote_start", "quote_end", "note",
-]  # fmt: skip
 CSV_EXAMPLE = (
     ",".join(CSV_COLUMNS) + "\r\n"
     "alataw-cargo-tonnage-2023-01,alataw,cargo_tonnage,1110000,tonnes,more_than,more than 1.11 million tonnes,"
@@ -108,26 +101,6 @@ def citation_format(format: str | None, accept: str | None) -> str:
     quality = accept_qualities(accept)
     csl = max(quality.get(CSL_JSON, 0.0), quality.get("application/json", 0.0))
     return "bibtex" if quality.get(BIBTEX, 0.0) > csl else "csl-json"
-
-
-# An observation_record's fields in CSV_COLUMNS order: its own, then its source's flattened
-# (source_id, quote, quote_start, quote_end), then the note. csv.writer writes None as an empty field.
-_OWN_FIELDS = itemgetter(*CSV_COLUMNS[: CSV_COLUMNS.index("source_id")])
-_SOURCE_FIELDS = itemgetter("id", "quote", "start", "end")
-
-
-def csv_values(record: dict[str, Any]) -> tuple[Any, ...]:
-    """One observation (an observation_record) as a CSV row, in CSV_COLUMNS order."""
-    return (*_OWN_FIELDS(record), *_SOURCE_FIELDS(record["source"]), record["note"])
-
-
-def to_csv(observations: Iterable[dict[str, Any]], header: bool = True) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)  # RFC 4180: CRLF line ends, quotes where needed
-    if header:
-        writer.writerow(CSV_COLUMNS)
-    writer.writerows(csv_values(o) for o in observations)
-    return buffer.getvalue()
 
 
 def observation_filter(

@@ -1,4 +1,4 @@
-"""indexes for every list and filter; port keys, counts and the dataset's version stored at seed time
+"""indexes for every list and filter; port keys, counts, the bulk CSV and the dataset's version stored at seed time
 
 Revision ID: 0002
 Revises: 0001
@@ -55,6 +55,13 @@ def upgrade() -> None:
     )
     op.create_index("ix_observation_count_metric_id", "observation_count", ["metric_id"], unique=False)
     op.create_table(
+        "observations_csv",
+        sa.Column("part", sa.Integer(), nullable=False),
+        sa.Column("observations", sa.Integer(), nullable=False),
+        sa.Column("csv", sa.LargeBinary(), nullable=False),
+        sa.PrimaryKeyConstraint("part"),
+    )
+    op.create_table(
         "dataset",
         sa.Column("version", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("ports", sa.Integer(), nullable=False),
@@ -68,6 +75,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("dataset")
+    op.drop_table("observations_csv")
     op.drop_index("ix_observation_count_metric_id", table_name="observation_count")
     op.drop_table("observation_count")
     op.drop_index("ix_port_key_port_id", table_name="port_key")

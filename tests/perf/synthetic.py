@@ -23,6 +23,7 @@ import tomllib
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 from app import models
 from app.seed import build_database, port_keys, write_atomically
@@ -46,6 +47,7 @@ QUALIFIERS = {
     "less_than": "less than ",
 }
 UNITS = {"trains": "trains", "tonnes": "tonnes of cargo", "vehicles": "vehicles", "minutes": "minutes"}
+QUALIFIER_NAMES = list(QUALIFIERS)
 SOURCE_URL = "urn:synthetic:port-statistics"
 
 
@@ -64,12 +66,31 @@ def port_rows(count: int) -> tuple[list[models.Port], list[models.PortName]]:
     return ports, names
 
 
+class Month(NamedTuple):
+    start: date
+    end: date
+    name: str  # "January 2010"
+    slug: str  # "2010-01"
+    source_id: str
+
+
+class MetricText(NamedTuple):
+    """What a figure's text needs of its metric, as plain strings: read per row, millions of times."""
+
+    id: str
+    slug: str
+    unit: str
+    unit_text: str
+    name: str
+
+
 class Generator:
     def __init__(self, observations: int, metrics: list[models.Metric]):
         self.total = observations
-        self.metrics = metrics
+        self.metrics = [MetricText(m.id, m.id.replace("_", "-"), m.unit, UNITS[m.unit], m.name.lower()) for m in metrics]
         self.series = -(-observations // MONTHS)  # one per port and metric, as many as needed
         self.ports, self.port_names = port_rows(max(MIN_PORTS, -(-self.series // len(metrics))))
+        self.port_ids_and_names = [(port.id, port.name) for port in self.ports]  # plain strings: read per row
 
     def month(self, m: int) -> tuple[date, date]:
         year, month = FIRST_YEAR + m // 12, m % 12 + 1
@@ -82,14 +103,14 @@ class Generator:
     def figures(self, m: int) -> list[dict]:
         """The figures of month `m`, in id order, their quotes placed one after another in its text."""
         start, end = self.month(m)
+        month = Month(start, end, f"{start:%B %Y}", f"{start:%Y-%m}", self.source_id(m))
         figures = []
         for s in range(self.series):
             n = m * self.series + s
             if n >= self.total:
                 break
-            port = self.ports[s // len(self.metrics) % len(self.ports)]
-            metric = self.metrics[s % len(self.metrics)]
-            figures.append(self.figure(n, port, metric, start, end))
+            port_id, port_name = self.port_ids_and_names[s // len(self.metrics) % len(self.ports)]
+            figures.append(self.figure(n, port_id, port_name, self.metrics[s % len(self.metrics)], month))
         figures.sort(key=lambda f: f["id"])
         offset = len(self.heading(m))
         for figure in figures:
@@ -98,41 +119,42 @@ class Generator:
             offset = figure["quote_end"] + 1
         return figures
 
-    def figure(self, n: int, port: models.Port, metric: models.Metric, start: date, end: date) -> dict:
+    def figure(self, n: int, port_id: str, port_name: str, metric: MetricText, month: Month) -> dict:
         digest = hashlib.blake2b(n.to_bytes(8, "little"), digest_size=8).digest()
-        qualifier = list(QUALIFIERS)[digest[0] % len(QUALIFIERS)]
+        qualifier = QUALIFIER_NAMES[digest[0] % len(QUALIFIER_NAMES)]
         value = 100 + int.from_bytes(digest[1:4], "little") % 2_000_000
-        running = metric.id == "freight_trains" and start.month == 12
-        period = f"since the service began, as of the end of {start:%B %Y}" if running else f"in {start:%B %Y}"
-        value_text = f"{QUALIFIERS[qualifier]}{value:,} {UNITS[metric.unit]}"
+        running = metric.id == "freight_trains" and month.start.month == 12
+        period = f"since the service began, as of the end of {month.name}" if running else f"in {month.name}"
+        value_text = f"{QUALIFIERS[qualifier]}{value:,} {metric.unit_text}"
         yoy = None
         if digest[4] % 5:  # four rows in five
             yoy = round((int.from_bytes(digest[5:7], "little") % 4000) / 10 - 50, 1)
         yoy_text = None if yoy is None else f"{'up' if yoy >= 0 else 'down'} {abs(yoy)} percent year on year"
         quote = (
-            f"The {port.name} port reported {value_text} {period}"
+            f"The {port_name} port reported {value_text} {period}"
             + (f", {yoy_text}" if yoy_text else "")
-            + f", according to the monthly bulletin of the port authority, which compiles the {metric.name.lower()} "
+            + f", according to the monthly bulletin of the port authority, which compiles the {metric.name} "
             f"figures of every land port."
         )
         return {
-            "id": f"{port.id}-{metric.id.replace('_', '-')}-{start:%Y-%m}",
-            "port_id": port.id,
+            "id": f"{port_id}-{metric.slug}-{month.slug}",
+            "port_id": port_id,
             "metric_id": metric.id,
             "value": float(value),
             "qualifier": qualifier,
             "unit": metric.unit,
             "value_text": value_text,
-            "unit_text": UNITS[metric.unit],
+            "unit_text": metric.unit_text,
             "scope": None,
-            "period_start": None if running else start,
-            "period_end": end,
+            "period_start": None if running else month.start,
+            "period_end": month.end,
             "period_text": period,
             "yoy_change_pct": yoy,
             "yoy_qualifier": None if yoy is None else "exact",
             "yoy_text": yoy_text,
             "quote": quote,
             "note": "Synthetic: made up for scale tests.",
+            "source_id": month.source_id,
         }
 
     def heading(self, m: int) -> str:
@@ -165,8 +187,7 @@ class Generator:
     def observations(self) -> Iterator[dict]:
         """Month by month, so in list order (period_end, id), and never more than a month in memory."""
         for m in range(MONTHS):
-            for figure in self.figures(m):
-                yield {**figure, "source_id": self.source_id(m)}
+            yield from self.figures(m)
 
 
 def build(observations: int, out: Path) -> None:
