@@ -1,6 +1,7 @@
 # make run: set up, seed and serve on $(PORT). make test: the test suite. Nothing else is needed.
 # make test-load: the load tests. make audit: known vulnerabilities in the dependencies.
 # make bench: this API against Datasette and a bare Starlette ceiling under wrk (tests/perf/bench.py).
+# make bench-scale: this API and Datasette at 5, 100,000 and 1,000,000 observations.
 # make image-smoke: build the container image with podman and check that it answers.
 PYTHON ?= python3
 VENV := .venv
@@ -9,7 +10,7 @@ BENCH_VENV := .venv-bench
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install seed run test test-load audit bench image-smoke clean
+.PHONY: install seed run test test-load audit bench bench-scale image-smoke clean
 
 install: $(VENV)/.installed
 
@@ -46,6 +47,11 @@ bench: $(BENCH_VENV)/.installed
 	command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 	$(BENCH_VENV)/bin/python tests/perf/bench.py
 
+# This API and Datasette at 5, 100,000 and 1,000,000 observations (tests/perf/bench_scale.py).
+# The synthetic files are built once into .bench-scale/ (about 3 minutes for the million).
+bench-scale: $(BENCH_VENV)/.installed
+	$(BENCH_VENV)/bin/python -m tests.perf.bench_scale
+
 $(BENCH_VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/pip install --quiet --upgrade pip
@@ -57,4 +63,4 @@ image-smoke:
 	bash .ci/image-smoke.sh
 
 clean:
-	rm -rf $(VENV) $(BENCH_VENV) data
+	rm -rf $(VENV) $(BENCH_VENV) data .bench-scale

@@ -79,14 +79,22 @@ class Dataset:
 
     # Ports, metrics and sources: small tables, listed in id order.
 
-    def port(self, key: str) -> schemas.Port:
-        """A port by id or any of its names, ignoring case, diacritics and punctuation."""
-        row = self.connection.execute(
-            select(models.Port).join(models.PortKey).where(models.PortKey.key == fold_name(key))
-        ).first()
-        if row is None:
+    def port_id(self, key: str) -> str:
+        """The id of the port with this id or any of its names, ignoring case, diacritics and punctuation."""
+        port_id = self.connection.execute(
+            select(models.PortKey.port_id).where(models.PortKey.key == fold_name(key))
+        ).scalar()
+        if port_id is None:
             raise self._not_found("port", models.Port, self.info.ports, links.PORTS)
+        return port_id
+
+    def port(self, key: str) -> schemas.Port:
+        """A port by id or any of its names, with its names and links."""
+        row = self.connection.execute(select(models.Port).where(models.Port.id == self.port_id(key))).one()
         return self._ports([row])[0]
+
+    def metric_id(self, key: str) -> str:
+        return self.metric(key).id
 
     def ports(self, after: str | None, limit: int, offset: int) -> Slice:
         rows = self._by_id(models.Port, after, limit, offset)

@@ -5,10 +5,13 @@ import sqlite3
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import exc
 
 from app.db import DatabaseError, check_database
+from app.main import create_app
 from app.seed import seed
+from app.settings import Settings
 from tests.conftest import SEEDS
 from tests.server import free_port, start_server, wait_until_up
 
@@ -116,3 +119,23 @@ def test_the_served_engine_cannot_write(tmp_path):
             connection.exec_driver_sql("DELETE FROM observation")
     finally:
         engine.dispose()
+
+
+def test_a_page_damaged_while_serving_is_a_logged_problem_never_wrong_bytes(tmp_path, caplog):
+    """The start check no longer reads every page. A page damaged on disk after the server started
+    makes the request that reads it a 500 problem document, logged with the file's name."""
+    path = seeded(tmp_path)
+    database = sqlite3.connect(path)
+    index_page = database.execute("SELECT rootpage FROM sqlite_master WHERE name = 'sqlite_autoindex_observation_1'").fetchone()[0]
+    page_size = database.execute("PRAGMA page_size").fetchone()[0]
+    database.close()
+    with TestClient(create_app(Settings(database_url=f"sqlite:///{path}"))) as client:
+        with path.open("r+b") as f:  # the observations' id index, which the permalink reads
+            f.seek((index_page - 1) * page_size)
+            f.write(b"\xff" * page_size)
+        response = client.get("/v1/observations/alataw-cargo-tonnage-2023-01")
+    assert response.status_code == 500
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["detail"] == "The data could not be read; the error has been logged."
+    assert "etag" not in response.headers  # never kept by the cache
+    assert any(str(path) in record.getMessage() and "make seed" in record.getMessage() for record in caplog.records)

@@ -110,11 +110,11 @@ def observation_filter(
     if period_from and period_to and period_to < period_from:
         raise InvalidParameter("period_to", "period_to is before period_from.")
     try:
-        port_id = dataset.port(port).id if port is not None else None
+        port_id = dataset.port_id(port) if port is not None else None
     except NotFound as error:
         raise InvalidParameter("port", "Unknown port.", error.valid) from None
     try:
-        metric_id = dataset.metric(metric).id if metric is not None else None
+        metric_id = dataset.metric_id(metric) if metric is not None else None
     except NotFound as error:
         raise InvalidParameter("metric", "Unknown metric.", error.valid) from None
     return ObservationFilter(port=port_id, metric=metric_id, period_from=period_from, period_to=period_to)

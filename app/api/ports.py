@@ -56,5 +56,5 @@ def get_port_metric(
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> Page[Observation]:
-    where = ObservationFilter(port=dataset.port(port).id, metric=dataset.metric(metric).id)
+    where = ObservationFilter(port=dataset.port_id(port), metric=dataset.metric_id(metric))
     return page(request, response, dataset.observations(where, after, limit, offset), dataset.count(where), limit, offset)
