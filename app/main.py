@@ -14,7 +14,7 @@ from app import links
 from app.api import docs, downloads, health, metrics, observations, ports, sources
 from app.api.problems import add_problem_handlers
 from app.db import DatabaseError, check_database
-from app.middleware import HeaderLimit, PublicCORS, ResponseCache, StandardHeaders
+from app.middleware import HeaderLimit, PublicCORS, ResponseCache, StandardHeaders, UnhandledErrors
 from app.settings import PROJECT_ROOT, Settings, get_settings
 
 DESCRIPTION = """
@@ -107,6 +107,7 @@ def create_app(settings: Settings) -> FastAPI:
         max_age=86400,
     )
     app.add_middleware(HeaderLimit)
+    app.add_middleware(UnhandledErrors)
     app.add_middleware(
         StandardHeaders,
         headers={

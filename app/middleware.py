@@ -1,6 +1,8 @@
-"""ASGI middleware: answers served from memory with ETags, HEAD, and the headers every answer carries."""
+"""ASGI middleware: answers served from memory with ETags, HEAD, the headers every answer carries,
+and a problem document for any error no handler took."""
 
 import hashlib
+import logging
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -8,7 +10,7 @@ from starlette.datastructures import Headers
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api.problems import problem
+from app.problem import problem
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,44 @@ class StandardHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+logger = logging.getLogger(__name__)
+
+
+class UnhandledErrors:
+    """Answers an exception that no exception handler took with a 500 problem document, and logs
+    it with its traceback. It runs inside StandardHeaders, so that this answer too carries the
+    headers every answer does: Starlette's own last resort, ServerErrorMiddleware, sits outside all
+    of the app's middleware. An error after the answer has started can only end the connection."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        responder = _StartTracker(send)
+        try:
+            await self.app(scope, receive, responder.send)
+        except Exception as error:
+            logger.error("unhandled error on %s %s", scope["method"], scope["path"], exc_info=error)
+            if responder.started:
+                raise
+            await problem(500, "Internal error; it has been logged.")(scope, receive, send)
+
+
+class _StartTracker:
+    """Passes messages on, noting whether the answer has started."""
+
+    def __init__(self, send: Send):
+        self._send = send
+        self.started = False
+
+    async def send(self, message: Message) -> None:
+        self.started = self.started or message["type"] == "http.response.start"
+        await self._send(message)
 
 
 class HeaderLimit:

@@ -1,6 +1,12 @@
 """Headers every answer carries: no sniffing, a strict CSP, open CORS for reading, no server banner."""
 
+import logging
+
 import pytest
+from fastapi.testclient import TestClient
+
+from app.main import create_app
+from app.settings import Settings
 
 URLS = ["/v1/ports", "/v1/ports/atlantis", "/docs", "/redoc", "/static/redoc/redoc.standalone.js", "/nope"]
 
@@ -40,3 +46,26 @@ def test_cors_does_not_allow_writes(client):
     assert response.headers["content-type"] == "application/problem+json"
     assert "Disallowed CORS method" in response.json()["detail"]
 
+
+
+def test_a_500_is_a_problem_with_the_standard_headers_and_its_traceback_is_logged(database, caplog):
+    """A route that exists only in this test app fails: the answer is a problem document with every
+    standard header, and the log has the traceback."""
+    app = create_app(Settings(database_url=f"sqlite:///{database}"))
+
+    def fail() -> None:
+        raise RuntimeError("forced failure for the test")
+
+    app.add_api_route("/v1/fail", fail)
+    with TestClient(app, raise_server_exceptions=False) as client, caplog.at_level(logging.ERROR):
+        response = client.get("/v1/fail")
+    assert response.status_code == 500
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json() == {
+        "type": "about:blank", "title": "Internal Server Error", "status": 500, "detail": "Internal error; it has been logged."
+    }  # fmt: skip
+    for name in ("x-content-type-options", "content-security-policy", "referrer-policy", "access-control-allow-origin"):
+        assert name in response.headers, name
+    logged = [record for record in caplog.records if record.exc_info]
+    assert logged and "unhandled error on GET /v1/fail" in logged[0].getMessage()
+    assert "RuntimeError: forced failure for the test" in caplog.text  # the traceback, not "NoneType: None"

@@ -120,3 +120,19 @@ def test_json_wins_unless_csv_is_preferred(client):
 def test_csv_with_filters(client):
     response = client.get("/v1/observations?format=csv&port=horgos")
     assert response.text.strip().splitlines() == [response.text.splitlines()[0]]  # header row only
+
+
+@pytest.mark.parametrize(
+    "accept, media_type",
+    [
+        ("text/*", "text/csv"),  # JSON is not text/*
+        ("text/*;q=0.5, application/json", "application/json"),
+        ("*/*", "application/json"),
+        ("text/csv;q=0, */*", "application/json"),
+        ("application/*, text/csv;q=0.9", "application/json"),
+        ("image/png", "application/json"),  # nothing offered is acceptable: the default, not a 406
+    ],
+)
+def test_accept_follows_media_ranges_and_q_values(client, accept, media_type):
+    response = client.get("/v1/observations", headers={"Accept": accept})
+    assert response.headers["content-type"].split(";")[0] == media_type

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Header
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from app import links
+from app.negotiation import preferred
 
 router = APIRouter(include_in_schema=False)
 
@@ -48,7 +49,7 @@ INDEX = {
 @router.get("/")
 def index(accept: Annotated[str | None, Header()] = None) -> Response:
     """Browsers go to the docs page; API clients get a JSON index of links."""
-    if accept and "text/html" in accept:
+    if preferred(accept, ["application/json", "text/html"]) == "text/html":
         return RedirectResponse("/docs", status_code=303, headers={"Vary": "Accept"})
     return JSONResponse(INDEX, headers={"Vary": "Accept"})
 

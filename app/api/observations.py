@@ -9,6 +9,7 @@ from app.api.deps import OBSERVATION_IDS, PRINTABLE, ObservationAfter, DatasetDe
 from app.api.problems import InvalidParameter, error_responses
 from app.citations import BIBTEX, CSL_JSON, bibtex, csl_json
 from app.dataset import Dataset, NotFound, ObservationFilter
+from app.negotiation import preferred
 from app.observations_csv import COLUMNS as CSV_COLUMNS
 from app.observations_csv import MEDIA_TYPE as CSV_MEDIA_TYPE
 from app.observations_csv import to_csv
@@ -71,36 +72,20 @@ ObservationKey = Annotated[
 ]
 
 
-def accept_qualities(accept: str | None) -> dict[str, float]:
-    """Each media type the Accept header names, with its best quality (q, 1 when not given)."""
-    quality: dict[str, float] = {}
-    for part in (accept or "").split(","):
-        media_type, *params = (piece.strip() for piece in part.split(";"))
-        q = next((p[2:] for p in params if p.startswith("q=")), "1")
-        try:
-            value = float(q)
-        except ValueError:
-            continue
-        quality[media_type.lower()] = max(quality.get(media_type.lower(), 0.0), value)
-    return quality
-
-
 def wants_csv(format: str | None, accept: str | None) -> bool:
-    """`?format=` decides; without it, CSV only when the Accept header ranks text/csv above JSON."""
+    """`?format=` decides; without it, CSV where the Accept header ranks text/csv above JSON
+    (`text/*` included: JSON is not text/*)."""
     if format is not None:
         return format == "csv"
-    quality = accept_qualities(accept)
-    return quality.get("text/csv", 0.0) > quality.get("application/json", 0.0)
+    return preferred(accept, ["application/json", "text/csv"]) == "text/csv"
 
 
 def citation_format(format: str | None, accept: str | None) -> str:
-    """`?format=` decides; without it, BibTeX only when the Accept header ranks it above CSL-JSON
+    """`?format=` decides; without it, BibTeX only where the Accept header ranks it above CSL-JSON
     (or plain JSON). Anything else, `*/*` or no header included, gets CSL-JSON."""
     if format is not None:
         return format
-    quality = accept_qualities(accept)
-    csl = max(quality.get(CSL_JSON, 0.0), quality.get("application/json", 0.0))
-    return "bibtex" if quality.get(BIBTEX, 0.0) > csl else "csl-json"
+    return "bibtex" if preferred(accept, [CSL_JSON, "application/json", BIBTEX]) == BIBTEX else "csl-json"
 
 
 def observation_filter(

@@ -12,11 +12,11 @@ from starlette.exceptions import HTTPException
 
 from app.api.deps import PRINTABLE
 from app.dataset import NotFound
+from app.problem import MEDIA_TYPE, problem
 from app.schemas import Problem
 
 logger = logging.getLogger(__name__)
 
-MEDIA_TYPE = "application/problem+json"
 ALLOWED_METHODS = "GET, HEAD"
 
 
@@ -28,13 +28,6 @@ class InvalidParameter(Exception):
         self.parameter = parameter
         self.detail = detail
         self.valid = valid
-
-
-def problem(status: int, detail: str, headers: dict[str, str] | None = None, **extra) -> JSONResponse:
-    body = Problem(title=HTTPStatus(status).phrase, status=status, detail=detail, **extra)
-    return JSONResponse(
-        body.model_dump(exclude_none=True), status_code=status, media_type=MEDIA_TYPE, headers=headers
-    )
 
 
 def error_responses(*statuses: int) -> dict:
@@ -49,13 +42,13 @@ def error_responses(*statuses: int) -> dict:
     }
 
 
-def _not_found(request: Request, error: NotFound) -> JSONResponse:
+async def _not_found(request: Request, error: NotFound) -> JSONResponse:
     if error.valid is None:  # too many to list
         return problem(404, f"No such {error.kind}. There are {error.count:,}; {error.collection} lists them.")
     return problem(404, f"No such {error.kind}. Valid ids: {', '.join(error.valid)}.", valid_values=error.valid)
 
 
-def _invalid_parameter(request: Request, error: InvalidParameter) -> JSONResponse:
+async def _invalid_parameter(request: Request, error: InvalidParameter) -> JSONResponse:
     extra = {"valid_values": error.valid} if error.valid else {}
     return problem(422, error.detail, errors=[{"in": "query", "name": error.parameter, "message": error.detail}], **extra)
 
@@ -68,7 +61,7 @@ def _message(error: dict) -> str:
     return error["msg"]
 
 
-def _validation(request: Request, error: RequestValidationError) -> JSONResponse:
+async def _validation(request: Request, error: RequestValidationError) -> JSONResponse:
     # Only where and what: the raw input is not echoed back.
     found = error.errors()
     errors = [
@@ -83,7 +76,7 @@ def _validation(request: Request, error: RequestValidationError) -> JSONResponse
     return problem(422, f"Invalid request: {summary}.", errors=errors, **extra)
 
 
-def _http(request: Request, error: HTTPException) -> JSONResponse:
+async def _http(request: Request, error: HTTPException) -> JSONResponse:
     headers = dict(error.headers or {})
     if error.status_code == 405:
         headers["Allow"] = ALLOWED_METHODS
@@ -95,11 +88,13 @@ def _http(request: Request, error: HTTPException) -> JSONResponse:
     return problem(error.status_code, detail, headers=headers)
 
 
-def _unreadable_database(request: Request, error: exc.DatabaseError) -> JSONResponse:
+async def _unreadable_database(request: Request, error: exc.DatabaseError) -> JSONResponse:
     # The file was checked when it was built and is opened read-only; a page that fails to read
     # now means the file was damaged on disk. Nothing half-read goes out.
     path = request.app.state.database_path
-    logger.error("database %s cannot be read (%s) on %s: rebuild it with `make seed`", path, error.orig, request.url.path)
+    logger.error(
+        "database %s cannot be read (%s) on %s: rebuild it with `make seed`", path, error.orig, request.url.path, exc_info=error
+    )
     return problem(500, "The data could not be read; the error has been logged.")
 
 
@@ -114,4 +109,3 @@ def add_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(HTTPException, _http)
     app.add_exception_handler(exc.DatabaseError, _unreadable_database)
-    app.add_exception_handler(Exception, _unexpected)
