@@ -14,14 +14,14 @@ from typing import Any
 from sqlalchemy import CompoundSelect, Connection, Select, String, func, literal, select, tuple_, union_all
 
 from app import links, models, schemas
-from app.figures import fold_name, half_unit, prior_year_value
+from app.figures import fold_name
 
 # Ids are listed in a 404 while there are at most this many; beyond it the detail points at the
 # collection instead, so that no error grows with the data.
 MAX_VALID_VALUES = 100
 # A period filter counts its matches up to this many; past it `total` is null, because counting
 # further would cost as much as reading them all.
-MAX_COUNT = 10_000
+MAX_COUNT = 1_000
 
 Observation = models.Observation
 
@@ -164,7 +164,9 @@ class Dataset:
             if where.metric is not None:
                 counts = counts.where(models.ObservationCount.metric_id == where.metric)
             return self.connection.execute(counts).scalar_one()
-        matches = observations_query(where, None, self.info.longest_period_days, columns=[Observation.period_end, Observation.id])
+        matches = observations_query(
+            where, None, self.info.longest_period_days, columns=[Observation.period_end, Observation.id]
+        )
         found = self.connection.execute(select(func.count()).select_from(matches.limit(MAX_COUNT + 1).subquery()))
         total = found.scalar_one()
         return total if total <= MAX_COUNT else None
@@ -231,7 +233,9 @@ def observations_query(
         common.append(Observation.metric_id == where.metric)
     if lower is not None:
         # Compared as text, as SQLite stores dates: any cursor is a position, even one of no real date.
-        common.append(tuple_(Observation.period_end, Observation.id) > tuple_(literal(lower[0], String), literal(lower[1])))
+        common.append(
+            tuple_(Observation.period_end, Observation.id) > tuple_(literal(lower[0], String), literal(lower[1]))
+        )
     selected = columns or [Observation]
     if where.period_from is None and where.period_to is None:
         return select(*selected).where(*common).order_by(Observation.period_end, Observation.id)
@@ -257,14 +261,10 @@ def _as_written(number: float) -> int | float:
 
 
 def observation_record(columns: list[str], row: Sequence[Any]) -> dict[str, Any]:
-    """The public shape of one observation row (schemas.Observation, as plain data), with its
-    derived prior-year value and its links. Plain data, so that CSV is written from it without
+    """The public shape of one observation row (schemas.Observation, as plain data), with its links. Plain data, so that CSV is written from it without
     building a model per row; JSON answers validate it into schemas.Observation. `columns` are
     the row's column names, asked of the result once rather than of every row."""
-    o = dict(zip(columns, row))  # a dict reads much faster than a Row's attributes, field by field
-    prior, prior_qualifier = prior_year_value(
-        o["value"], o["qualifier"], o["yoy_change_pct"], o["yoy_qualifier"], half_unit(o["yoy_text"] or "")
-    )
+    o = dict(zip(columns, row, strict=True))  # a dict reads much faster than a Row's attributes, field by field
     return {
         "id": o["id"],
         "port": o["port_id"],
@@ -281,8 +281,8 @@ def observation_record(columns: list[str], row: Sequence[Any]) -> dict[str, Any]
         "yoy_change_pct": None if o["yoy_change_pct"] is None else _as_written(o["yoy_change_pct"]),
         "yoy_qualifier": o["yoy_qualifier"],
         "yoy_text": o["yoy_text"],
-        "prior_year_value": prior,
-        "prior_year_qualifier": prior_qualifier,
+        "prior_year_value": o["prior_year_value"],
+        "prior_year_qualifier": o["prior_year_qualifier"],
         "note": o["note"],
         "source": {
             "id": o["source_id"],

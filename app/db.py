@@ -52,7 +52,9 @@ def schema_differences(connection: Connection, metadata: MetaData) -> list[str]:
             _, _, declared, notnull, _, pk = row
             expected = (column.type.compile(connection.dialect), not column.nullable, column.primary_key)
             if (declared, bool(notnull), pk > 0) != expected:
-                differences.append(f"column {table.name}.{column.name} is {declared}, not null={bool(notnull)}, pk={pk > 0}")
+                differences.append(
+                    f"column {table.name}.{column.name} is {declared}, not null={bool(notnull)}, pk={pk > 0}"
+                )
         differences.extend(f"column {table.name}.{name} is not in the models" for name in found)
     return differences
 
@@ -69,7 +71,9 @@ def check_database(path: Path) -> tuple[Engine, DatasetInfo]:
             has_versions = connection.exec_driver_sql(
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
             ).scalar()
-            current = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() if has_versions else None
+            current = (
+                connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() if has_versions else None
+            )
             if current != SCHEMA_REVISION:
                 raise DatabaseError(
                     f"database {path} is at migration {current or 'none'}, the app needs {SCHEMA_REVISION}: re{REBUILD}"
@@ -82,7 +86,9 @@ def check_database(path: Path) -> tuple[Engine, DatasetInfo]:
                 raise DatabaseError(f"database {path} has no dataset row, so it was never fully seeded: re{REBUILD}")
     except exc.DatabaseError as error:
         engine.dispose()
-        raise DatabaseError(f"database {path} is corrupt or not a SQLite database ({error.orig}): re{REBUILD}") from None
+        raise DatabaseError(
+            f"database {path} is corrupt or not a SQLite database ({error.orig}): re{REBUILD}"
+        ) from None
     except DatabaseError:
         engine.dispose()
         raise

@@ -75,7 +75,7 @@ def parse_number(text: str) -> float:
     value = float(match["digits"].replace(",", "") + (match["fraction"] or ""))
     if match["scale"]:
         value *= _SCALES[match["scale"]]
-    rest = lowered[match.end():].split()
+    rest = lowered[match.end() :].split()
     if rest and rest[0].rstrip(".,") in _DURATION_UNITS:
         value *= _DURATION_UNITS[rest[0].rstrip(".,")]
     # Rounding removes binary noise such as 1.11 * 1e6 = 1110000.0000000002.

@@ -230,7 +230,9 @@ class PublicCORS:
             elif message["type"] == "http.response.body":
                 refusal.append(message.get("body", b""))
                 if not message.get("more_body", False):
-                    detail = f"CORS preflight refused: {b''.join(refusal).decode()}. This API allows GET, HEAD and OPTIONS."
+                    detail = (
+                        f"CORS preflight refused: {b''.join(refusal).decode()}. This API allows GET, HEAD and OPTIONS."
+                    )
                     await problem(400, detail)(scope, receive, send)
 
         await self.preflight(scope, receive, send_refusal_as_problem)

@@ -76,6 +76,10 @@ class Observation(SQLModel, table=True):
     yoy_change_pct: float | None = None
     yoy_qualifier: str | None = None
     yoy_text: str | None = None
+    # DERIVED when the database is built (app.figures.prior_year_value), never stated by a source:
+    # stored so that neither a request nor a reader of the SQLite file has to work it out again.
+    prior_year_value: float | None = None
+    prior_year_qualifier: str | None = None
     quote: str
     quote_start: int
     quote_end: int

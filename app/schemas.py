@@ -12,7 +12,7 @@ Qualifier = Literal[QUALIFIERS]
 
 QUALIFIER_DOC = (
     "How `value` relates to the true figure, from the article's own words: `exact` (no qualifier), "
-    "`more_than` (\"more than\", \"over\", \"exceeded\"), `at_least`, `less_than`, `at_most` (\"within\"), "
+    '`more_than` ("more than", "over", "exceeded"), `at_least`, `less_than`, `at_most` ("within"), '
     "`approximately`. A bound is never rounded into an exact value."
 )
 
@@ -50,7 +50,9 @@ class SourceRef(BaseModel):
     quote: str = Field(description="The article's exact words this figure was read from.")
     start: int = Field(description="Offset of the quote in the article's `text`, in Unicode characters.")
     end: int = Field(description="End of the quote: `text[start:end] == quote`.")
-    href: str = Field(description="The source document.", examples=["/v1/sources/xinhua-2023-02-09-xinjiang-land-ports"])
+    href: str = Field(
+        description="The source document.", examples=["/v1/sources/xinhua-2023-02-09-xinjiang-land-ports"]
+    )
     view_href: str = Field(
         description="The quote, highlighted in the article as a web page.",
         examples=["/v1/sources/xinhua-2023-02-09-xinjiang-land-ports/view#obs-alataw-cargo-tonnage-2023-01"],
@@ -74,9 +76,15 @@ class Observation(BaseModel):
         examples=["2023-01-01"],
     )
     period_end: date = Field(description="Last day covered.", examples=["2023-01-31"])
-    period_text: str | None = Field(description="The period as written; null where the article gives none.", examples=["in January"])
-    yoy_change_pct: int | float | None = Field(description="Year-on-year change in percent, as stated; null if none.", examples=[12.8])
-    yoy_qualifier: Qualifier | None = Field(description="How `yoy_change_pct` relates to the true change.", examples=["exact"])
+    period_text: str | None = Field(
+        description="The period as written; null where the article gives none.", examples=["in January"]
+    )
+    yoy_change_pct: int | float | None = Field(
+        description="Year-on-year change in percent, as stated; null if none.", examples=[12.8]
+    )
+    yoy_qualifier: Qualifier | None = Field(
+        description="How `yoy_change_pct` relates to the true change.", examples=["exact"]
+    )
     yoy_text: str | None = Field(description="The change as written.", examples=["up 12.8 percent year on year"])
     prior_year_value: float | None = Field(
         description=(
@@ -93,7 +101,9 @@ class Observation(BaseModel):
     )
     note: str | None = Field(description="Why the figure was read this way, where that is not obvious.")
     source: SourceRef
-    href: str = Field(description="This observation's permalink.", examples=["/v1/observations/alataw-cargo-tonnage-2023-01"])
+    href: str = Field(
+        description="This observation's permalink.", examples=["/v1/observations/alataw-cargo-tonnage-2023-01"]
+    )
 
 
 class CslDate(BaseModel):
@@ -101,7 +111,9 @@ class CslDate(BaseModel):
 
 
 class CslQuote(BaseModel):
-    observation: str = Field(description="The observation cited.", examples=["/v1/observations/alataw-cargo-tonnage-2023-01"])
+    observation: str = Field(
+        description="The observation cited.", examples=["/v1/observations/alataw-cargo-tonnage-2023-01"]
+    )
     quote: str = Field(description="The article's exact words the figure was read from.")
     start: int = Field(description="Offset of the quote in the article's text, in Unicode characters.", examples=[965])
     end: int = Field(description="End of the quote: `text[start:end] == quote`.", examples=[1212])
@@ -209,4 +221,6 @@ class Problem(BaseModel):
     status: int = Field(examples=[404])
     detail: str = Field(examples=["No such port. Valid ids: alataw, bakti, horgos, urumqi."])
     valid_values: list[str] | None = Field(default=None, description="The values that would have been accepted.")
-    errors: list[dict] | None = Field(default=None, description="Each invalid parameter: where it is and what is wrong.")
+    errors: list[dict] | None = Field(
+        default=None, description="Each invalid parameter: where it is and what is wrong."
+    )

@@ -15,6 +15,7 @@ import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -23,10 +24,9 @@ from sqlmodel import SQLModel
 
 from app import models
 from app.dataset import observation_records
+from app.figures import QUALIFIERS, FigureError, check_figure, fold_name, half_unit, prior_year_value
 from app.observations_csv import to_csv
-from app.figures import QUALIFIERS, FigureError, check_figure, fold_name
 from app.settings import PROJECT_ROOT, get_settings
-
 
 CSV_PART_ROWS = 1000
 
@@ -57,7 +57,9 @@ def read_sources(seeds_dir: Path) -> list[models.Source]:
         meta = _read_toml(text_path.with_suffix(".toml"))
         raw = text_path.read_bytes()
         if meta["id"] != text_path.stem:
-            raise SeedError(f"{text_path.with_suffix('.toml')}: id {meta['id']!r} must be the file name {text_path.stem!r}")
+            raise SeedError(
+                f"{text_path.with_suffix('.toml')}: id {meta['id']!r} must be the file name {text_path.stem!r}"
+            )
         sources.append(models.Source(**meta, text=raw.decode("utf-8"), sha256=hashlib.sha256(raw).hexdigest()))
     return sources
 
@@ -68,9 +70,7 @@ def load_seeds(seeds_dir: Path) -> Seeds:
     port_rows = _read_toml(seeds_dir / "ports.toml")["port"]
     metrics = {row["id"]: models.Metric(**row) for row in _read_toml(seeds_dir / "metrics.toml")["metric"]}
     ports = [models.Port(id=row["id"], name=row["name"]) for row in port_rows]
-    port_names = [
-        models.PortName(port_id=row["id"], **name) for row in port_rows for name in row.get("names", [])
-    ]
+    port_names = [models.PortName(port_id=row["id"], **name) for row in port_rows for name in row.get("names", [])]
     names_of = {port.id: [port.id, port.name] for port in ports}
     for name in port_names:
         names_of[name.port_id].append(name.name)
@@ -109,10 +109,12 @@ def port_keys(names_of: dict[str, list[str]]) -> list[models.PortKey]:
 
 # Fields of figures.toml that are not columns: references by id, and what only the check uses.
 _FIGURE_ONLY_FIELDS = {"port", "metric", "source", "context", "cumulative"}
+# Columns the build works out; a curator who wrote one would be overruled, so it is refused.
+_DERIVED_FIELDS = {"prior_year_value", "prior_year_qualifier"}
 
 
 def _observation(figure: dict, sources: dict, names_of: dict, metrics: dict, seen: set) -> models.Observation:
-    unknown = figure.keys() - models.Observation.model_fields.keys() - _FIGURE_ONLY_FIELDS
+    unknown = figure.keys() - (models.Observation.model_fields.keys() - _DERIVED_FIELDS) - _FIGURE_ONLY_FIELDS
     if unknown:
         raise FigureError(f"unknown fields {', '.join(sorted(unknown))}")
     if figure["id"] in seen:
@@ -163,7 +165,7 @@ def build_database(path: Path, tables: Iterable[Sequence[SQLModel]], observation
         for rows in tables:
             if rows:
                 connection.execute(insert(type(rows[0])), [row.model_dump() for row in rows])
-        rows = iter(observations)
+        rows = map(with_prior_year, observations)
         while batch := list(itertools.islice(rows, 10_000)):
             connection.execute(insert(models.Observation), batch)
         write_observations_csv(connection)
@@ -193,6 +195,18 @@ def build_database(path: Path, tables: Iterable[Sequence[SQLModel]], observation
     engine.dispose()
     if integrity != "ok":
         raise SeedError(f"the database built at {path} failed SQLite's integrity check: {integrity}")
+
+
+def with_prior_year(observation: dict[str, Any]) -> dict[str, Any]:
+    """An observation's columns with its derived prior-year value and qualifier added."""
+    prior, qualifier = prior_year_value(
+        observation["value"],
+        observation["qualifier"],
+        observation.get("yoy_change_pct"),
+        observation.get("yoy_qualifier"),
+        half_unit(observation.get("yoy_text") or ""),
+    )
+    return {**observation, "prior_year_value": prior, "prior_year_qualifier": qualifier}
 
 
 def write_observations_csv(connection: Connection) -> None:

@@ -8,9 +8,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-import hashlib
-from app.seed import seed
 from app.main import create_app
+from app.seed import seed
 from app.settings import PROJECT_ROOT, Settings
 
 SEEDS = PROJECT_ROOT / "seeds"

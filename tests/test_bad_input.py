@@ -143,7 +143,11 @@ def assert_nothing_echoed(headers, body):
         assert text not in answer, text
 
 
-@pytest.mark.parametrize("url, status, says, valid, headers", CASES, ids=[c[0][:60] + (f" with {len(str(c[4]))} bytes of headers" if c[4] else "") for c in CASES])
+@pytest.mark.parametrize(
+    "url, status, says, valid, headers",
+    CASES,
+    ids=[c[0][:60] + (f" with {len(str(c[4]))} bytes of headers" if c[4] else "") for c in CASES],
+)
 def test_bad_input_gets_a_problem_that_says_what_was_wrong(get, url, status, says, valid, headers):
     answer_status, answer_headers, body = get(url, headers)
     assert (answer_status, answer_headers["content-type"]) == (status, PROBLEM), body[:300]

@@ -18,7 +18,9 @@ CSL_VARIABLES = {
 }  # fmt: skip
 
 
-def made_up(quote: str, headline: str = "A headline", url: str = "https://example.org/a") -> tuple[Observation, SourceDetail]:
+def made_up(
+    quote: str, headline: str = "A headline", url: str = "https://example.org/a"
+) -> tuple[Observation, SourceDetail]:
     """An observation of a source that is not in the seeds, to try the characters the seeds lack."""
     text = f"Before. {quote} After."
     source = SourceDetail(
@@ -55,7 +57,12 @@ def test_csl_item_names_the_article_and_carries_the_quote():
     assert (item["title"], item["publisher"], item["URL"]) == ("A headline", "Pub & Sons", "https://example.org/a")
     assert item["issued"] == {"date-parts": [[2021, 12, 1]]}
     assert "“It rose 5% to $3.”" in item["note"] and "8–25" in item["note"]
-    assert item["custom"] == {"observation": "/v1/observations/s-1", "quote": "It rose 5% to $3.", "start": 8, "end": 25}
+    assert item["custom"] == {
+        "observation": "/v1/observations/s-1",
+        "quote": "It rose 5% to $3.",
+        "start": 8,
+        "end": 25,
+    }
     assert CslItem.model_validate(item).model_dump(by_alias=True) == item  # the documented shape is the real one
 
 

@@ -126,7 +126,9 @@ def test_a_page_damaged_while_serving_is_a_logged_problem_never_wrong_bytes(tmp_
     makes the request that reads it a 500 problem document, logged with the file's name."""
     path = seeded(tmp_path)
     database = sqlite3.connect(path)
-    index_page = database.execute("SELECT rootpage FROM sqlite_master WHERE name = 'sqlite_autoindex_observation_1'").fetchone()[0]
+    index_page = database.execute(
+        "SELECT rootpage FROM sqlite_master WHERE name = 'sqlite_autoindex_observation_1'"
+    ).fetchone()[0]
     page_size = database.execute("PRAGMA page_size").fetchone()[0]
     database.close()
     with TestClient(create_app(Settings(database_url=f"sqlite:///{path}"))) as client:

@@ -13,7 +13,14 @@ def openapi(client):
 def test_openapi_describes_the_api(openapi):
     assert openapi["info"]["title"] == "Xinjiang land port statistics"
     assert "2023-02-09" in openapi["info"]["description"]
-    assert {t["name"] for t in openapi["tags"]} == {"ports", "metrics", "observations", "sources", "downloads", "health"}
+    assert {t["name"] for t in openapi["tags"]} == {
+        "ports",
+        "metrics",
+        "observations",
+        "sources",
+        "downloads",
+        "health",
+    }
 
 
 def test_every_route_has_summary_description_and_errors(openapi):

@@ -4,7 +4,17 @@ from datetime import date
 
 import pytest
 
-from app.figures import FigureError, fold_name, half_unit, locate, parse_change, parse_number, parse_qualifier, prior_year_value, resolve_period
+from app.figures import (
+    FigureError,
+    fold_name,
+    half_unit,
+    locate,
+    parse_change,
+    parse_number,
+    parse_qualifier,
+    prior_year_value,
+    resolve_period,
+)
 
 PUBLISHED = date(2023, 2, 9)
 

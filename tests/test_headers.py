@@ -47,7 +47,6 @@ def test_cors_does_not_allow_writes(client):
     assert "Disallowed CORS method" in response.json()["detail"]
 
 
-
 def test_a_500_is_a_problem_with_the_standard_headers_and_its_traceback_is_logged(database, caplog):
     """A route that exists only in this test app fails: the answer is a problem document with every
     standard header, and the log has the traceback."""

@@ -58,7 +58,9 @@ async def load(port) -> Result:
         try:
             while loop.time() < stop:
                 started = loop.time()
-                status = await asyncio.wait_for(get(reader, writer, URLS[(i + result.answered[i]) % len(URLS)]), TIMEOUT)
+                status = await asyncio.wait_for(
+                    get(reader, writer, URLS[(i + result.answered[i]) % len(URLS)]), TIMEOUT
+                )
                 result.latencies.append(loop.time() - started)
                 result.statuses[status] += 1
                 result.answered[i] += 1

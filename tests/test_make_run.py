@@ -22,7 +22,9 @@ def test_make_run_serves_with_web_concurrency_workers(tmp_path, workers):
         "WEB_CONCURRENCY": str(workers),
     }
     with log.open("w") as output:
-        server = subprocess.Popen(["make", "-s", "run"], cwd=PROJECT_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            ["make", "-s", "run"], cwd=PROJECT_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
+        )
     try:
         response = wait_until_up(port, server, timeout=60)
         assert response.status_code == 200

@@ -4,7 +4,6 @@ import hashlib
 
 from app.db import open_readonly
 from app.seed import content_version
-
 from tests.test_observations import FIGURES
 
 METRIC_IDS = ["cargo_tonnage", "freight_trains", "inspection_time", "vehicle_crossings"]

@@ -14,8 +14,8 @@ from schemathesis.checks import CHECKS, load_all_checks
 
 from app.figures import fold_name
 from app.main import create_app
-from app.settings import Settings
 from app.seed import load_seeds
+from app.settings import Settings
 from tests.conftest import SEEDS
 
 # Taken from an app object, not over HTTP: building the schema needs no database. The requests go
@@ -31,7 +31,7 @@ METRIC_IDS = {metric.id for metric in SEEDED.metrics}
 
 
 @schema.hook
-def map_case(context, case):
+def map_case(_context, case):
     # Another rule OpenAPI cannot state: a filter names a port or metric that exists. The schema
     # takes any name (there are many per port), and the API answers an unknown one 422 with the
     # valid ones (tests/test_observations.py), so a valid request names a real one.
@@ -45,7 +45,7 @@ def map_case(context, case):
 
 
 @schema.hook
-def filter_case(context, case):
+def filter_case(_context, case):
     # The one rule OpenAPI cannot state: period_to must not be before period_from. The API answers
     # such a request 422 (tests/test_http.py), so it is not a valid request to expect a 200 for.
     if case.meta is None or case.meta.generation.mode != GenerationMode.POSITIVE:
@@ -78,7 +78,7 @@ def test_the_schema_examples_find_real_rows(client, path):
     parameters = [p for p in OPENAPI["paths"][path]["get"].get("parameters", []) if p["in"] == "path"]
     for values in itertools.product(*(p["schema"]["examples"] for p in parameters)):
         url = path
-        for parameter, value in zip(parameters, values):
+        for parameter, value in zip(parameters, values, strict=True):
             url = url.replace("{" + parameter["name"] + "}", value)
         assert client.get(url).status_code == 200, url
 

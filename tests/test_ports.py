@@ -68,7 +68,10 @@ def test_port_metric(client):
     [
         ("/v1/ports/atlantis", PORT_IDS),
         ("/v1/ports/atlantis/metrics/cargo_tonnage", PORT_IDS),
-        ("/v1/ports/alataw/metrics/passengers", ["cargo_tonnage", "freight_trains", "inspection_time", "vehicle_crossings"]),
+        (
+            "/v1/ports/alataw/metrics/passengers",
+            ["cargo_tonnage", "freight_trains", "inspection_time", "vehicle_crossings"],
+        ),
     ],
 )
 def test_unknown_port_or_metric_is_404_listing_the_valid_ids(client, url, valid):

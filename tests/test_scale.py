@@ -49,7 +49,7 @@ def statements(app, client, url):
     """Every SQL statement the app runs to answer `url`, with its parameters."""
     seen = []
 
-    def record(connection, cursor, statement, parameters, context, executemany):
+    def record(_connection, _cursor, statement, parameters, _context, _executemany):
         seen.append((statement, parameters))
 
     event.listen(app.state.engine, "before_cursor_execute", record)
@@ -179,7 +179,9 @@ def test_next_is_also_a_link_header_and_relative(client):
     assert response.headers["link"] == f'<{next_link}>; rel="next"'
     assert response.json()["links"]["self"] == "/v1/observations?port=kakaka&limit=2&offset=3"
     csv_page = client.get("/v1/observations?port=kakaka&limit=2&format=csv")
-    assert re.fullmatch(r'</v1/observations\?port=kakaka&limit=2&format=csv&after=[^>]+>; rel="next"', csv_page.headers["link"])
+    assert re.fullmatch(
+        r'</v1/observations\?port=kakaka&limit=2&format=csv&after=[^>]+>; rel="next"', csv_page.headers["link"]
+    )
     first = client.get("/v1/observations?port=kakatu&limit=1000").json()  # 1,200 in all
     last = client.get(first["links"]["next"])
     assert len(last.json()["items"]) == 200
@@ -199,7 +201,9 @@ def test_a_period_matching_more_than_can_be_counted_has_a_null_total(client):
     assert body["total"] is None and body["links"]["next"]
 
 
-@pytest.mark.parametrize("url, where", [("/v1/ports/kakaka", {"port": "kakaka"}), ("/v1/metrics/cargo_tonnage", {"metric": "cargo_tonnage"})])
+@pytest.mark.parametrize(
+    "url, where", [("/v1/ports/kakaka", {"port": "kakaka"}), ("/v1/metrics/cargo_tonnage", {"metric": "cargo_tonnage"})]
+)
 def test_details_embed_one_page_and_say_how_many(client, synthetic, url, where):
     body = client.get(url).json()
     expected = expected_ids(synthetic, where.get("port"), where.get("metric"))

@@ -80,7 +80,7 @@ def test_a_bad_figure_stops_the_seed_naming_figure_and_quote(seeds_copy, tmp_pat
 
 def test_an_unknown_field_stops_the_seed(seeds_copy, tmp_path):
     with (seeds_copy / "figures.toml").open("a") as f:
-        f.write('valu = 3\n')  # a typo in the last figure
+        f.write("valu = 3\n")  # a typo in the last figure
     with pytest.raises(SeedError, match="unknown fields valu"):
         seed(seeds_copy, tmp_path / "new.db")
 

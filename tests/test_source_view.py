@@ -89,7 +89,7 @@ def test_crossing_spans_split_the_later_one():
     html = highlight("0123456789", [span(0, 6, "first"), span(3, 9, "second")])
     assert html == (
         f'<p><mark id="obs-first">012<mark id="obs-second">345</mark></mark>{link("first")}'
-        f'<mark>678</mark>{link("second")}9</p>'
+        f"<mark>678</mark>{link('second')}9</p>"
     )
     checker = well_formed(html)
     assert checker.ids == ["obs-first", "obs-second"]  # each id exactly once

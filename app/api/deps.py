@@ -1,7 +1,7 @@
 """What routes share: the dataset, and the paging and path parameters, declared once."""
 
 import re
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from datetime import date
 from typing import Annotated
 
@@ -13,8 +13,10 @@ from app.dataset import Dataset, Slice
 from app.schemas import Page, PageLinks
 
 
-def get_dataset(request: Request) -> Iterator[Dataset]:
-    """The queries of this request, on a connection of its own from the read-only engine."""
+async def get_dataset(request: Request) -> AsyncIterator[Dataset]:
+    """The queries of this request, on a connection of its own from the read-only engine. Async,
+    though the queries are not: taking a pooled connection and giving it back cost microseconds,
+    and as a sync dependency each would have been a round trip to the thread pool."""
     with request.app.state.engine.connect() as connection:
         yield Dataset(connection, request.app.state.dataset_info)
 
@@ -50,7 +52,9 @@ Offset = Annotated[
 ]
 
 AFTER_DOC = "Start after this position: the cursor that `links.next` carries. It costs the same wherever it points, unlike `offset`."
-After = Annotated[str | None, Query(max_length=200, pattern=PRINTABLE, description=f"{AFTER_DOC} For this list, an id.")]
+After = Annotated[
+    str | None, Query(max_length=200, pattern=PRINTABLE, description=f"{AFTER_DOC} For this list, an id.")
+]
 # An observation's place in the chronological order is its period's end and its id.
 ObservationAfter = Annotated[
     str | None,

@@ -17,7 +17,12 @@ router = APIRouter(prefix=links.METRICS, tags=["metrics"])
     responses=error_responses(422),
 )
 def list_metrics(
-    dataset: DatasetDep, request: Request, response: Response, after: After = None, limit: Limit = 100, offset: Offset = 0
+    dataset: DatasetDep,
+    request: Request,
+    response: Response,
+    after: After = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
 ) -> Page[Metric]:
     return page(request, response, dataset.metrics(after, limit, offset), dataset.info.metrics, limit, offset)
 

@@ -5,7 +5,7 @@ from fastapi import APIRouter, Header, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from app import links
-from app.api.deps import OBSERVATION_IDS, PRINTABLE, ObservationAfter, DatasetDep, Day, Limit, Offset, next_page, page
+from app.api.deps import OBSERVATION_IDS, PRINTABLE, DatasetDep, Day, Limit, ObservationAfter, Offset, next_page, page
 from app.api.problems import InvalidParameter, error_responses
 from app.citations import BIBTEX, CSL_JSON, bibtex, csl_json
 from app.dataset import Dataset, NotFound, ObservationFilter
@@ -112,7 +112,7 @@ def observation_filter(
         "Every figure, filterable by port, metric and period, in chronological order: by the last day of "
         "the period, then by id. A period filter keeps the observations whose period overlaps it. "
         "`?format=csv`, or `Accept: text/csv`, returns CSV with a header row. While more items follow, "
-        "`links.next` (and, in both representations, a `Link: <...>; rel=\"next\"` header) leads to the "
+        '`links.next` (and, in both representations, a `Link: <...>; rel="next"` header) leads to the '
         "next page. Everything at once: `/v1/downloads/observations.csv`."
     ),
     responses={

@@ -18,7 +18,12 @@ EMBEDDED = 100  # observations embedded in a port's own answer; the rest are a l
     responses=error_responses(422),
 )
 def list_ports(
-    dataset: DatasetDep, request: Request, response: Response, after: After = None, limit: Limit = 100, offset: Offset = 0
+    dataset: DatasetDep,
+    request: Request,
+    response: Response,
+    after: After = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
 ) -> Page[Port]:
     return page(request, response, dataset.ports(after, limit, offset), dataset.info.ports, limit, offset)
 
@@ -57,4 +62,6 @@ def get_port_metric(
     offset: Offset = 0,
 ) -> Page[Observation]:
     where = ObservationFilter(port=dataset.port_id(port), metric=dataset.metric_id(metric))
-    return page(request, response, dataset.observations(where, after, limit, offset), dataset.count(where), limit, offset)
+    return page(
+        request, response, dataset.observations(where, after, limit, offset), dataset.count(where), limit, offset
+    )

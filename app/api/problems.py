@@ -2,7 +2,6 @@
 
 import logging
 import re
-from http import HTTPStatus
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -42,15 +41,17 @@ def error_responses(*statuses: int) -> dict:
     }
 
 
-async def _not_found(request: Request, error: NotFound) -> JSONResponse:
+async def _not_found(_request: Request, error: NotFound) -> JSONResponse:
     if error.valid is None:  # too many to list
         return problem(404, f"No such {error.kind}. There are {error.count:,}; {error.collection} lists them.")
     return problem(404, f"No such {error.kind}. Valid ids: {', '.join(error.valid)}.", valid_values=error.valid)
 
 
-async def _invalid_parameter(request: Request, error: InvalidParameter) -> JSONResponse:
+async def _invalid_parameter(_request: Request, error: InvalidParameter) -> JSONResponse:
     extra = {"valid_values": error.valid} if error.valid else {}
-    return problem(422, error.detail, errors=[{"in": "query", "name": error.parameter, "message": error.detail}], **extra)
+    return problem(
+        422, error.detail, errors=[{"in": "query", "name": error.parameter, "message": error.detail}], **extra
+    )
 
 
 def _message(error: dict) -> str:
@@ -61,7 +62,7 @@ def _message(error: dict) -> str:
     return error["msg"]
 
 
-async def _validation(request: Request, error: RequestValidationError) -> JSONResponse:
+async def _validation(_request: Request, error: RequestValidationError) -> JSONResponse:
     # Only where and what: the raw input is not echoed back.
     found = error.errors()
     errors = [
@@ -76,7 +77,7 @@ async def _validation(request: Request, error: RequestValidationError) -> JSONRe
     return problem(422, f"Invalid request: {summary}.", errors=errors, **extra)
 
 
-async def _http(request: Request, error: HTTPException) -> JSONResponse:
+async def _http(_request: Request, error: HTTPException) -> JSONResponse:
     headers = dict(error.headers or {})
     if error.status_code == 405:
         headers["Allow"] = ALLOWED_METHODS
@@ -93,14 +94,13 @@ async def _unreadable_database(request: Request, error: exc.DatabaseError) -> JS
     # now means the file was damaged on disk. Nothing half-read goes out.
     path = request.app.state.database_path
     logger.error(
-        "database %s cannot be read (%s) on %s: rebuild it with `make seed`", path, error.orig, request.url.path, exc_info=error
+        "database %s cannot be read (%s) on %s: rebuild it with `make seed`",
+        path,
+        error.orig,
+        request.url.path,
+        exc_info=error,
     )
     return problem(500, "The data could not be read; the error has been logged.")
-
-
-def _unexpected(request: Request, error: Exception) -> JSONResponse:
-    logger.exception("unhandled error on %s %s", request.method, request.url.path)
-    return problem(500, "Internal error; it has been logged.")
 
 
 def add_problem_handlers(app: FastAPI) -> None:

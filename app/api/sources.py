@@ -13,7 +13,9 @@ router = APIRouter(prefix=links.SOURCES, tags=["sources"])
 
 SourceKey = Annotated[
     str,
-    Path(max_length=200, pattern=PRINTABLE, description="Source id.", examples=["xinhua-2023-02-09-xinjiang-land-ports"]),
+    Path(
+        max_length=200, pattern=PRINTABLE, description="Source id.", examples=["xinhua-2023-02-09-xinjiang-land-ports"]
+    ),
 ]
 
 
@@ -24,7 +26,12 @@ SourceKey = Annotated[
     responses=error_responses(422),
 )
 def list_sources(
-    dataset: DatasetDep, request: Request, response: Response, after: After = None, limit: Limit = 100, offset: Offset = 0
+    dataset: DatasetDep,
+    request: Request,
+    response: Response,
+    after: After = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
 ) -> Page[Source]:
     return page(request, response, dataset.sources(after, limit, offset), dataset.info.sources, limit, offset)
 
@@ -47,7 +54,7 @@ def get_source(dataset: DatasetDep, source: SourceKey) -> SourceDetail:
     summary="The article as a web page, every quote highlighted",
     description=(
         "An HTML page of the article: headline, publisher, date and address at the top, then the text with "
-        "each observation's quote in a `<mark id=\"obs-<observation id>\">`, followed by a link to that "
+        'each observation\'s quote in a `<mark id="obs-<observation id>">`, followed by a link to that '
         "observation. Each observation's `source.view_href` points at its mark. The page loads only "
         "`/static/source-view.css`: no script, no inline style, nothing from elsewhere."
     ),

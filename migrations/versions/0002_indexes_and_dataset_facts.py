@@ -1,4 +1,4 @@
-"""indexes for every list and filter; port keys, counts, the bulk CSV and the dataset's version stored at seed time
+"""indexes for every list and filter; prior-year values, port keys, counts, the bulk CSV and the dataset's version stored at seed time
 
 Revision ID: 0002
 Revises: 0001
@@ -8,16 +8,16 @@ The server reads these instead of loading the data at start, so that start-up, m
 answer cost the same whatever the number of observations.
 """
 
-from typing import Sequence, Union
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
 revision: str = "0002"
-down_revision: Union[str, Sequence[str], None] = "0001"
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | Sequence[str] | None = "0001"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 OBSERVATION_INDEXES = {
     "ix_observation_period": ["period_end", "id", "period_start"],
@@ -34,6 +34,8 @@ def upgrade() -> None:
     with op.batch_alter_table("observation") as batch_op:
         batch_op.drop_index("ix_observation_metric_id")
         batch_op.drop_index("ix_observation_port_id")
+        batch_op.add_column(sa.Column("prior_year_value", sa.Float(), nullable=True))
+        batch_op.add_column(sa.Column("prior_year_qualifier", sqlmodel.sql.sqltypes.AutoString(), nullable=True))
         for name, columns in OBSERVATION_INDEXES.items():
             batch_op.create_index(name, columns, unique=False)
     op.create_table(
@@ -85,3 +87,5 @@ def downgrade() -> None:
             batch_op.drop_index(name)
         batch_op.create_index("ix_observation_port_id", ["port_id"], unique=False)
         batch_op.create_index("ix_observation_metric_id", ["metric_id"], unique=False)
+        batch_op.drop_column("prior_year_qualifier")
+        batch_op.drop_column("prior_year_value")

@@ -31,7 +31,9 @@ def test_every_quote_is_highlighted_exactly_once(browser_page, view, observation
 
     assert page.locator("script").count() == 0
     assert page.locator("style, [style]").count() == 0
-    addresses = page.eval_on_selector_all("[href], [src]", "all => all.map(e => e.getAttribute('href') ?? e.getAttribute('src'))")
+    addresses = page.eval_on_selector_all(
+        "[href], [src]", "all => all.map(e => e.getAttribute('href') ?? e.getAttribute('src'))"
+    )
     assert "/static/source-view.css" in addresses
     for address in addresses:
         assert address.startswith("/") and not address.startswith("//"), address
@@ -69,7 +71,9 @@ def test_view_href_lands_on_the_mark(browser_page, live_server, observations):
 def test_the_page_works_under_a_strict_content_security_policy(browser_page, view):
     page = browser_page
     refused = []
-    page.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None)
+    page.on(
+        "console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None
+    )
 
     def with_csp(route):
         response = route.fetch()

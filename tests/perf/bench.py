@@ -199,7 +199,9 @@ def main() -> int:
             ceiling = start(
                 "ceiling", "tests.perf.ceiling_app:app", api_env | {"BENCH_PATHS": "\n".join(ENDPOINTS)}, ENDPOINTS[0]
             )
-            datasette = start("datasette", "tests.perf.datasette_app:app", {"BENCH_DATASETTE_DB": str(database)}, DATASETTE_ROW)
+            datasette = start(
+                "datasette", "tests.perf.datasette_app:app", {"BENCH_DATASETTE_DB": str(database)}, DATASETTE_ROW
+            )
             for server in servers:
                 server.wait_ready()
             print(f"load average before the runs: {load_average()}")
@@ -253,12 +255,13 @@ def report(runs, api, api2, ceiling, datasette, startups) -> None:
         f"uvicorn {version('uvicorn')}, fastapi {version('fastapi')}, starlette {version('starlette')}, "
         f"datasette {version('datasette')}; load average after: {load_average()}"
     )
+
     def errors(server, path):
         return sum(run["bad_status"] + run["socket_errors"] for run in runs[server, path])
 
     def ratio(a, b):
         """Median over rounds of a's req/s over b's in the same round: b ran next to a."""
-        return statistics.median(x["rps"] / y["rps"] for x, y in zip(runs[a], runs[b]))
+        return statistics.median(x["rps"] / y["rps"] for x, y in zip(runs[a], runs[b], strict=True))
 
     print(f"{'server':<10} {'endpoint':<52} {'req/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'errors':>7} {'RSS MB':>7}")
     for server, path in runs:
@@ -266,7 +269,9 @@ def report(runs, api, api2, ceiling, datasette, startups) -> None:
             f"{label(server, path)} {median(server, path, 'rps'):>9.0f} {median(server, path, 'p50'):>7.2f}"
             f" {median(server, path, 'p99'):>7.2f} {errors(server, path):>7} {median(server, path, 'rss'):>7.1f}"
         )
-    print("(errors: all rounds together, non-2xx/3xx plus socket errors; RSS: after each run, every process of the server)")
+    print(
+        "(errors: all rounds together, non-2xx/3xx plus socket errors; RSS: after each run, every process of the server)"
+    )
 
     vs_datasette = ratio((api, CARGO), (datasette, DATASETTE_ROW))
     vs_ceiling = {path: ratio((api, path), (ceiling, path)) for path in ENDPOINTS}
@@ -288,7 +293,10 @@ def report(runs, api, api2, ceiling, datasette, startups) -> None:
         (vs_ceiling[CARGO] >= 0.8, f"cargo_tonnage >= 0.8x ceiling (stretch): {vs_ceiling[CARGO]:.2f}x"),
         (cargo_p99 <= 25, f"cargo_tonnage p99 <= 25 ms: {cargo_p99:.1f} ms"),
         (api_errors == 0, f"this API: zero errors, every run: {api_errors}"),
-        (vs_ceiling["/v1/observations"] >= 0.4, f"/v1/observations >= 0.4x ceiling: {vs_ceiling['/v1/observations']:.2f}x"),
+        (
+            vs_ceiling["/v1/observations"] >= 0.4,
+            f"/v1/observations >= 0.4x ceiling: {vs_ceiling['/v1/observations']:.2f}x",
+        ),
         (
             vs_ceiling["/v1/observations?format=csv"] >= 0.4,
             f"/v1/observations?format=csv >= 0.4x ceiling: {vs_ceiling['/v1/observations?format=csv']:.2f}x",

@@ -1,7 +1,7 @@
 """`make bench-scale`: this API and Datasette on the same files, at 5, 100,000 and 1,000,000 observations.
 
 The 5 are the article's (app.seed); the others are synthetic (tests/perf/synthetic.py), built once
-into .bench-scale/ and reused while the schema revision is the same. For each size, each server in
+into .bench-scale/ and reused until the migrations, the builder or the generator change. For each size, each server in
 turn runs alone under the same uvicorn, one worker, on the loopback, and is measured as a new user
 would meet it:
 - start: from the process starting to its first 200 on a data URL;
@@ -13,6 +13,7 @@ Then it checks the targets of issue 9 and says which hold. BENCH_SCALE_SIZES (de
 1000000") picks the sizes. Run with the bench venv's python from the checkout (make bench-scale).
 """
 
+import hashlib
 import http.client
 import json
 import os
@@ -25,7 +26,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from app.models import SCHEMA_REVISION
 from app.seed import seed
 from tests.perf.bench import ROOT, Server
 from tests.perf.synthetic import build
@@ -36,8 +36,18 @@ VARIANTS = 5
 PAGES = 100
 
 
+def build_key() -> str:
+    """What the files depend on: the migrations, the builder and the generator. A change to any
+    of them builds the files anew."""
+    sources = sorted((ROOT / "migrations" / "versions").glob("*.py")) + [
+        ROOT / "app" / "seed.py",
+        Path(__file__).with_name("synthetic.py"),
+    ]
+    return hashlib.sha256(b"".join(path.read_bytes() for path in sources)).hexdigest()[:12]
+
+
 def database(size: int) -> Path:
-    path = FILES / f"ports-{size}-r{SCHEMA_REVISION}.db"
+    path = FILES / f"ports-{size}-{build_key()}.db"
     if not path.exists():
         started = time.monotonic()
         if size == 5:
@@ -63,7 +73,9 @@ class Sample:
         ports = [r[0] for r in db.execute("SELECT DISTINCT port_id FROM observation_count ORDER BY port_id LIMIT 5")]
         metrics = [r[0] for r in db.execute("SELECT id FROM metric ORDER BY id")]
         ids = [r[0] for r in db.execute("SELECT id FROM observation ORDER BY rowid DESC LIMIT 5")]
-        months = [r[0][:7] for r in db.execute("SELECT DISTINCT period_end FROM observation ORDER BY period_end LIMIT 240")]
+        months = [
+            r[0][:7] for r in db.execute("SELECT DISTINCT period_end FROM observation ORDER BY period_end LIMIT 240")
+        ]
         db.close()
         return cls(ports, metrics, ids, [months[len(months) * k // VARIANTS] for k in range(VARIANTS)])
 
@@ -132,7 +144,7 @@ class Result:
     bulk_rss_peak_mb: float = 0.0
 
 
-def next_of(body: bytes, headers: dict[str, str]) -> str | None:
+def next_of(body: bytes) -> str | None:
     """The next page: this API's links.next, Datasette's next_url (made relative)."""
     document = json.loads(body)
     link = document.get("links", {}).get("next") if "links" in document else document.get("next_url")
@@ -154,11 +166,11 @@ def measure(server: Server, probes: list[dict[str, str]], first_page: str, bulk:
             result.largest_bytes = max(result.largest_bytes, len(body))
     path, times = first_page, []
     for _ in range(PAGES):
-        status, body, headers, seconds = client.get(path)
+        status, body, _, seconds = client.get(path)
         assert status == 200, (path, status)
         times.append(seconds * 1000)
         result.largest_bytes = max(result.largest_bytes, len(body))
-        path = next_of(body, headers)
+        path = next_of(body)
         if path is None:
             break
     result.page_1_ms, result.page_100_ms = times[0], times[-1]
@@ -202,7 +214,11 @@ def run(size: int, logs: Path) -> dict[str, Result]:
         api.stop()
     db = path.stem
     datasette = Server(
-        "datasette", "tests.perf.datasette_app:app", {"BENCH_DATASETTE_DB": str(path)}, f"/{db}/observation.json?_size=1", logs
+        "datasette",
+        "tests.perf.datasette_app:app",
+        {"BENCH_DATASETTE_DB": str(path)},
+        f"/{db}/observation.json?_size=1",
+        logs,
     )
     try:
         results["datasette"] = measure(
@@ -227,7 +243,10 @@ def table(all_results: dict[int, dict[str, Result]]) -> str:
     row("start to first 200", lambda r: f"{r.start_s:.2f} s")
     row("RSS after probes and bulk", lambda r: f"{r.rss_mb:.0f} MB")
     for probe in probes:
-        row(f"{probe}: first answer, median (max)", lambda r, p=probe: f"{statistics.median(r.first_ms[p]):.1f} ({max(r.first_ms[p]):.1f}) ms")
+        row(
+            f"{probe}: first answer, median (max)",
+            lambda r, p=probe: f"{statistics.median(r.first_ms[p]):.1f} ({max(r.first_ms[p]):.1f}) ms",
+        )
     row("1st page following next", lambda r: f"{r.page_1_ms:.1f} ms")
     row(f"{PAGES}th page following next", lambda r: f"{r.page_100_ms:.1f} ms")
     row("largest answer", lambda r: f"{r.largest_bytes / 1024:,.0f} KB")
@@ -241,15 +260,30 @@ def verdicts(all_results: dict[int, dict[str, Result]]) -> list[tuple[bool, str]
     api, peer, base = large["api"], large["datasette"], small["api"]
     firsts = [t for times in api.first_ms.values() for t in times] + [api.page_1_ms, api.page_100_ms]
     return [
-        (api.start_s <= 1.3 * base.start_s, f"start {api.start_s:.2f} s <= 1.3 x own start at {min(all_results):,} ({base.start_s:.2f} s)"),
+        (
+            api.start_s <= 1.3 * base.start_s,
+            f"start {api.start_s:.2f} s <= 1.3 x own start at {min(all_results):,} ({base.start_s:.2f} s)",
+        ),
         (api.start_s <= 2 * peer.start_s, f"start {api.start_s:.2f} s <= 2 x Datasette's ({peer.start_s:.2f} s)"),
-        (api.rss_mb <= 1.5 * base.rss_mb, f"RSS {api.rss_mb:.0f} MB <= 1.5 x own RSS at {min(all_results):,} ({base.rss_mb:.0f} MB)"),
+        (
+            api.rss_mb <= 1.5 * base.rss_mb,
+            f"RSS {api.rss_mb:.0f} MB <= 1.5 x own RSS at {min(all_results):,} ({base.rss_mb:.0f} MB)",
+        ),
         (max(firsts) < 50, f"every first answer < 50 ms (slowest {max(firsts):.1f} ms)"),
         (statistics.median(firsts) < 10, f"median first answer < 10 ms ({statistics.median(firsts):.1f} ms)"),
-        (api.page_100_ms <= 2 * max(api.page_1_ms, 1.0), f"100th page {api.page_100_ms:.1f} ms within 2 x the 1st ({api.page_1_ms:.1f} ms)"),
+        (
+            api.page_100_ms <= 2 * max(api.page_1_ms, 1.0),
+            f"100th page {api.page_100_ms:.1f} ms within 2 x the 1st ({api.page_1_ms:.1f} ms)",
+        ),
         (api.largest_bytes <= 2 << 20, f"no answer over 2 MB (largest {api.largest_bytes / 1024:,.0f} KB)"),
-        (api.bulk_rows_per_s >= 3 * peer.bulk_rows_per_s, f"bulk {api.bulk_rows_per_s:,.0f} rows/s >= 3 x Datasette's ({peer.bulk_rows_per_s:,.0f})"),
-        (api.bulk_rss_peak_mb - api.bulk_rss_before_mb <= 20, f"bulk RSS flat: +{api.bulk_rss_peak_mb - api.bulk_rss_before_mb:.1f} MB (<= 20)"),
+        (
+            api.bulk_rows_per_s >= 3 * peer.bulk_rows_per_s,
+            f"bulk {api.bulk_rows_per_s:,.0f} rows/s >= 3 x Datasette's ({peer.bulk_rows_per_s:,.0f})",
+        ),
+        (
+            api.bulk_rss_peak_mb - api.bulk_rss_before_mb <= 20,
+            f"bulk RSS flat: +{api.bulk_rss_peak_mb - api.bulk_rss_before_mb:.1f} MB (<= 20)",
+        ),
     ]
 
 

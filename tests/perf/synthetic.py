@@ -35,9 +35,72 @@ MIN_PORTS = 800
 
 # Three syllables name a port; the same syllables in Cyrillic and Chinese give its other names,
 # so every name is distinct in every script (20**3 = 8,000 ports at most).
-LATIN = ["ka", "ro", "tu", "mi", "sa", "le", "bo", "na", "ji", "ho", "ze", "pu", "di", "ga", "ye", "lo", "va", "shi", "ku", "ne"]
-CYRILLIC = ["ка", "ро", "ту", "ми", "са", "ле", "бо", "на", "джи", "хо", "зе", "пу", "ди", "га", "е", "ло", "ва", "ши", "ку", "не"]
-CHINESE = ["卡", "罗", "图", "米", "萨", "勒", "博", "纳", "吉", "霍", "泽", "普", "迪", "尕", "耶", "洛", "瓦", "什", "库", "内"]
+LATIN = [
+    "ka",
+    "ro",
+    "tu",
+    "mi",
+    "sa",
+    "le",
+    "bo",
+    "na",
+    "ji",
+    "ho",
+    "ze",
+    "pu",
+    "di",
+    "ga",
+    "ye",
+    "lo",
+    "va",
+    "shi",
+    "ku",
+    "ne",
+]
+CYRILLIC = [
+    "ка",
+    "ро",
+    "ту",
+    "ми",
+    "са",
+    "ле",
+    "бо",
+    "на",
+    "джи",
+    "хо",
+    "зе",
+    "пу",
+    "ди",
+    "га",
+    "е",
+    "ло",
+    "ва",
+    "ши",
+    "ку",
+    "не",
+]
+CHINESE = [
+    "卡",
+    "罗",
+    "图",
+    "米",
+    "萨",
+    "勒",
+    "博",
+    "纳",
+    "吉",
+    "霍",
+    "泽",
+    "普",
+    "迪",
+    "尕",
+    "耶",
+    "洛",
+    "瓦",
+    "什",
+    "库",
+    "内",
+]
 
 QUALIFIERS = {
     "exact": "",
@@ -61,8 +124,19 @@ def port_rows(count: int) -> tuple[list[models.Port], list[models.PortName]]:
         parts = syllables(n)
         latin = "".join(LATIN[p] for p in parts)
         ports.append(models.Port(id=latin, name=latin.capitalize()))
-        names.append(models.PortName(port_id=latin, name="".join(CYRILLIC[p] for p in parts).capitalize(), language="ru", source_url=SOURCE_URL))
-        names.append(models.PortName(port_id=latin, name="".join(CHINESE[p] for p in parts), language="zh-Hans", source_url=SOURCE_URL))
+        names.append(
+            models.PortName(
+                port_id=latin,
+                name="".join(CYRILLIC[p] for p in parts).capitalize(),
+                language="ru",
+                source_url=SOURCE_URL,
+            )
+        )
+        names.append(
+            models.PortName(
+                port_id=latin, name="".join(CHINESE[p] for p in parts), language="zh-Hans", source_url=SOURCE_URL
+            )
+        )
     return ports, names
 
 
@@ -87,7 +161,9 @@ class MetricText(NamedTuple):
 class Generator:
     def __init__(self, observations: int, metrics: list[models.Metric]):
         self.total = observations
-        self.metrics = [MetricText(m.id, m.id.replace("_", "-"), m.unit, UNITS[m.unit], m.name.lower()) for m in metrics]
+        self.metrics = [
+            MetricText(m.id, m.id.replace("_", "-"), m.unit, UNITS[m.unit], m.name.lower()) for m in metrics
+        ]
         self.series = -(-observations // MONTHS)  # one per port and metric, as many as needed
         self.ports, self.port_names = port_rows(max(MIN_PORTS, -(-self.series // len(metrics))))
         self.port_ids_and_names = [(port.id, port.name) for port in self.ports]  # plain strings: read per row
