@@ -36,7 +36,7 @@ class Page(BaseModel, Generic[T]):
     total: int | None = Field(
         description=(
             "Number of items matching the request, across all pages. Null where a period filter matches "
-            "more than 10,000 observations: counting further would cost as much as reading them; follow "
+            "more than 1,000 observations: counting further would cost as much as reading them; follow "
             "`links.next` to the end instead."
         )
     )
