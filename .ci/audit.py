@@ -14,14 +14,16 @@ import sys
 import urllib.error
 import urllib.request
 from importlib.metadata import distributions
+from typing import Any
 
 PYPI = "https://pypi.org/pypi"
 PROJECT = "port-stats"  # this project itself, installed editable: not a dependency
 
 
-def fetch(url: str) -> dict:
+def fetch(url: str) -> dict[str, Any]:
     with urllib.request.urlopen(url, timeout=60) as response:
-        return json.load(response)
+        answer: dict[str, Any] = json.load(response)
+        return answer
 
 
 def per_release_api_answers(name: str, version: str) -> bool:
@@ -32,7 +34,7 @@ def per_release_api_answers(name: str, version: str) -> bool:
     return True
 
 
-def known_vulnerabilities(version: str, project: dict) -> list[str] | None:
+def known_vulnerabilities(version: str, project: dict[str, Any]) -> list[str] | None:
     """The ids of the known vulnerabilities of `version`, from the per-project API's answer;
     None where the answer does not tell, because `version` is not the newest release."""
     if project["info"]["version"] != version:

@@ -6,6 +6,7 @@ cites a figure also cites the words it stands on.
 """
 
 import re
+from typing import Any
 from urllib.parse import quote as percent_encode
 
 from app.schemas import Observation, Source
@@ -39,7 +40,7 @@ def quote_note(observation: Observation) -> str:
     )
 
 
-def csl_item(observation: Observation, source: Source) -> dict:
+def csl_item(observation: Observation, source: Source) -> dict[str, Any]:
     """One CSL-JSON item. Its id is the observation's: citing two figures of the same article gives
     two items, each with its own quote."""
     issued = source.published
@@ -65,7 +66,7 @@ def csl_item(observation: Observation, source: Source) -> dict:
     }
 
 
-def csl_json(observation: Observation, source: Source) -> list[dict]:
+def csl_json(observation: Observation, source: Source) -> list[dict[str, Any]]:
     """A CSL-JSON document: an array of items, as the CSL schema defines it, here with one item,
     so that the file works as it is as a bibliography (pandoc, Zotero, citeproc)."""
     return [csl_item(observation, source)]

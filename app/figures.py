@@ -9,10 +9,11 @@ import calendar
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any, Literal, get_args
 
-QUALIFIERS = ("exact", "more_than", "at_least", "less_than", "at_most", "approximately")
+Qualifier = Literal["exact", "more_than", "at_least", "less_than", "at_most", "approximately"]
+QUALIFIERS: tuple[str, ...] = get_args(Qualifier)
 
 # Words that turn a number into a bound; longest first so "no more than" wins over "more than".
 _QUALIFIER_WORDS = {
@@ -126,7 +127,7 @@ def half_unit(text: str) -> float:
     0.05, "125 percent" -> 0.5. A number written so stands for anything that rounds to it."""
     match = _NUMBER.search(text.lower())
     decimals = len(match["fraction"]) - 1 if match and match["fraction"] else 0
-    return 0.5 * 10**-decimals
+    return 0.5 * 0.1**decimals
 
 
 def prior_year_value(
@@ -173,13 +174,7 @@ def fold_name(name: str) -> str:
     return "".join(kept).casefold()
 
 
-@dataclass(frozen=True)
-class Span:
-    start: int
-    end: int
-
-
-def locate(quote: str, text: str) -> Span:
+def locate(quote: str, text: str) -> tuple[int, int]:
     """Where `quote` stands in `text`; it must stand there exactly once, so the offsets
     are unambiguous."""
     start = text.find(quote)
@@ -187,11 +182,11 @@ def locate(quote: str, text: str) -> Span:
         raise FigureError("the quote is not in the article")
     if text.find(quote, start + 1) >= 0:
         raise FigureError("the quote appears more than once in the article; quote more words")
-    return Span(start, start + len(quote))
+    return start, start + len(quote)
 
 
-def check_figure(figure: dict, article: str, published: date, port_names: list[str]) -> Span:
-    """Check one curated figure against the article; returns where its quote stands.
+def check_figure(figure: dict[str, Any], article: str, published: date, port_names: list[str]) -> tuple[int, int]:
+    """Check one curated figure against the article; returns where its quote starts and ends.
 
     The quote must be in the article, the written value in the quote and equal to the stored
     value with the same qualifier, the change likewise, the port named in the quote or its
@@ -233,7 +228,7 @@ def check_figure(figure: dict, article: str, published: date, port_names: list[s
     return span
 
 
-def _expected_period(figure: dict, quoted: str, published: date) -> tuple[date | None, date]:
+def _expected_period(figure: dict[str, Any], quoted: str, published: date) -> tuple[date | None, date]:
     period_text = figure.get("period_text")
     if period_text is None:
         # No period written: a statement of how things stand when the article appeared.

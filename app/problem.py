@@ -3,7 +3,6 @@
 Below both the API layer and the middleware, so that each builds its errors the same way."""
 
 from http import HTTPStatus
-from typing import Any
 
 from fastapi.responses import JSONResponse
 
@@ -12,6 +11,15 @@ from app.schemas import Problem
 MEDIA_TYPE = "application/problem+json"
 
 
-def problem(status: int, detail: str, headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
-    body = Problem(title=HTTPStatus(status).phrase, status=status, detail=detail, **extra)
+def problem(
+    status: int,
+    detail: str,
+    headers: dict[str, str] | None = None,
+    *,
+    valid_values: list[str] | None = None,
+    errors: list[dict[str, str]] | None = None,
+) -> JSONResponse:
+    body = Problem(
+        title=HTTPStatus(status).phrase, status=status, detail=detail, valid_values=valid_values, errors=errors
+    )
     return JSONResponse(body.model_dump(exclude_none=True), status_code=status, media_type=MEDIA_TYPE, headers=headers)

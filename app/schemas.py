@@ -6,9 +6,7 @@ from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.figures import QUALIFIERS
-
-Qualifier = Literal[QUALIFIERS]
+from app.figures import Qualifier
 
 QUALIFIER_DOC = (
     "How `value` relates to the true figure, from the article's own words: `exact` (no qualifier), "
@@ -221,6 +219,6 @@ class Problem(BaseModel):
     status: int = Field(examples=[404])
     detail: str = Field(examples=["No such port. Valid ids: alataw, bakti, horgos, urumqi."])
     valid_values: list[str] | None = Field(default=None, description="The values that would have been accepted.")
-    errors: list[dict] | None = Field(
+    errors: list[dict[str, str]] | None = Field(
         default=None, description="Each invalid parameter: where it is and what is wrong."
     )

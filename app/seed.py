@@ -45,7 +45,7 @@ class Seeds:
     observations: list[models.Observation]
 
 
-def _read_toml(path: Path) -> dict:
+def _read_toml(path: Path) -> dict[str, Any]:
     with path.open("rb") as f:
         return tomllib.load(f)
 
@@ -76,10 +76,12 @@ def load_seeds(seeds_dir: Path) -> Seeds:
         names_of[name.port_id].append(name.name)
     keys = port_keys(names_of)
 
-    errors, observations, seen = [], [], set()
+    errors: list[str] = []
+    observations: list[models.Observation] = []
+    seen: set[str] = set()
     for figure in _read_toml(seeds_dir / "figures.toml")["figure"]:
         try:
-            observations.append(_observation(figure, sources, names_of, metrics, seen))
+            observations.append(_figure_row(figure, sources, names_of, metrics, seen))
         except (FigureError, KeyError, TypeError, ValueError) as error:
             reason = f"missing field {error}" if isinstance(error, KeyError) else str(error)
             errors.append(f"figure {figure.get('id', '?')!r}: {reason}\n  quote: {figure.get('quote', '')!r}")
@@ -113,7 +115,14 @@ _FIGURE_ONLY_FIELDS = {"port", "metric", "source", "context", "cumulative"}
 _DERIVED_FIELDS = {"prior_year_value", "prior_year_qualifier"}
 
 
-def _observation(figure: dict, sources: dict, names_of: dict, metrics: dict, seen: set) -> models.Observation:
+def _figure_row(
+    figure: dict[str, Any],
+    sources: dict[str, models.Source],
+    names_of: dict[str, list[str]],
+    metrics: dict[str, models.Metric],
+    seen: set[str],
+) -> models.Observation:
+    """The observation row of one curated figure, once it has passed every check."""
     unknown = figure.keys() - (models.Observation.model_fields.keys() - _DERIVED_FIELDS) - _FIGURE_ONLY_FIELDS
     if unknown:
         raise FigureError(f"unknown fields {', '.join(sorted(unknown))}")
@@ -129,15 +138,15 @@ def _observation(figure: dict, sources: dict, names_of: dict, metrics: dict, see
         if figure.get(field, "exact") not in QUALIFIERS:
             raise FigureError(f"{field} must be one of {', '.join(QUALIFIERS)}")
     source = sources[figure["source"]]
-    span = check_figure(figure, source.text, source.published, names_of[figure["port"]])
+    quote_start, quote_end = check_figure(figure, source.text, source.published, names_of[figure["port"]])
     fields = {key: value for key, value in figure.items() if key not in _FIGURE_ONLY_FIELDS}
     return models.Observation(
         **fields,
         port_id=figure["port"],
         metric_id=figure["metric"],
         source_id=figure["source"],
-        quote_start=span.start,
-        quote_end=span.end,
+        quote_start=quote_start,
+        quote_end=quote_end,
     )
 
 
@@ -145,7 +154,7 @@ def alembic_config() -> Config:
     return Config(toml_file=PROJECT_ROOT / "pyproject.toml")
 
 
-def build_database(path: Path, tables: Iterable[Sequence[SQLModel]], observations: Iterable[dict]) -> None:
+def build_database(path: Path, tables: Iterable[Sequence[SQLModel]], observations: Iterable[dict[str, Any]]) -> None:
     """Write a fresh database at `path` (which must not exist): the newest migration, the rows of
     `tables` (lists of model rows, referenced tables first), then `observations` (column dicts, in
     batches, so that millions never sit in memory at once), and last what the server reads at start
@@ -165,8 +174,8 @@ def build_database(path: Path, tables: Iterable[Sequence[SQLModel]], observation
         for rows in tables:
             if rows:
                 connection.execute(insert(type(rows[0])), [row.model_dump() for row in rows])
-        rows = map(with_prior_year, observations)
-        while batch := list(itertools.islice(rows, 10_000)):
+        observation_rows = map(with_prior_year, observations)
+        while batch := list(itertools.islice(observation_rows, 10_000)):
             connection.execute(insert(models.Observation), batch)
         write_observations_csv(connection)
         connection.exec_driver_sql(

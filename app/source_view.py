@@ -40,7 +40,8 @@ def highlight(text: str, spans: list[Span]) -> str:
     breaks = [i for i, character in enumerate(text) if character == "\n"]
     cuts = sorted({0, len(text), *breaks, *(i + 1 for i in breaks), *(s.start for s in spans), *(s.end for s in spans)})
 
-    html, open_marks = ["<p>"], []  # open_marks: the spans whose marks are open, outermost first
+    html = ["<p>"]
+    open_marks: list[Span] = []  # the spans whose marks are open, outermost first
     for start, end in zip(cuts, cuts[1:], strict=False):
         line_break = text[start:end] == "\n"
         wanted = [] if line_break else [s for s in nesting if s.start <= start and end <= s.end]

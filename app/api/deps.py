@@ -3,10 +3,10 @@
 import re
 from collections.abc import AsyncIterator
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Path, Query, Request, Response
-from pydantic import BeforeValidator
+from pydantic import AfterValidator, BeforeValidator
 
 from app import links
 from app.dataset import Dataset, Slice
@@ -25,8 +25,20 @@ DatasetDep = Annotated[Dataset, Depends(get_dataset)]
 
 # What a name or id may hold: no control characters (NUL, CR, LF, ...) and no U+FFFD, which is
 # what bytes that are not UTF-8 decode to. No name contains either, and the forgiving port look-up,
-# which ignores punctuation, must not read "ala%00taw" as alataw.
+# which ignores punctuation, must not read "ala%00taw" as alataw. The schema states it as a
+# pattern; the check is a validator of ours, so that its error is ours, in words.
 PRINTABLE = r"^[^\x00-\x1f\x7f\ufffd]*$"
+_NOT_PRINTABLE = re.compile(r"[\x00-\x1f\x7f\ufffd]")
+
+
+def _printable(value: str | None) -> str | None:
+    if value is not None and _NOT_PRINTABLE.search(value):
+        raise ValueError("must not contain control characters or bytes that are not UTF-8")
+    return value
+
+
+Printable = AfterValidator(_printable)
+PRINTABLE_SCHEMA = {"pattern": PRINTABLE}
 
 WHOLE_NUMBER = re.compile(r"-?[0-9]+")
 
@@ -53,17 +65,29 @@ Offset = Annotated[
 
 AFTER_DOC = "Start after this position: the cursor that `links.next` carries. It costs the same wherever it points, unlike `offset`."
 After = Annotated[
-    str | None, Query(max_length=200, pattern=PRINTABLE, description=f"{AFTER_DOC} For this list, an id.")
+    str | None,
+    Query(max_length=200, json_schema_extra=PRINTABLE_SCHEMA, description=f"{AFTER_DOC} For this list, an id."),
+    Printable,
 ]
 # An observation's place in the chronological order is its period's end and its id.
+OBSERVATION_CURSOR = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}~[^\x00-\x1f\x7f\ufffd]*$"
+
+
+def _observation_cursor(value: str | None) -> str | None:
+    if value is not None and not re.match(OBSERVATION_CURSOR, value):
+        raise ValueError("must be `<period_end>~<id>`, the cursor that links.next carries")
+    return value
+
+
 ObservationAfter = Annotated[
     str | None,
     Query(
         max_length=200,
-        pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}~[^\x00-\x1f\x7f\ufffd]*$",
+        json_schema_extra={"pattern": OBSERVATION_CURSOR},
         description=f"{AFTER_DOC} For observations, `<period_end>~<id>` of the last one seen.",
         examples=["2023-01-31~alataw-cargo-tonnage-2023-01"],
     ),
+    AfterValidator(_observation_cursor),
 ]
 
 
@@ -77,7 +101,7 @@ def next_page(request: Request, response: Response, found: Slice) -> str | None:
     return link
 
 
-def page(request: Request, response: Response, found: Slice, total: int | None, limit: int, offset: int) -> Page:
+def page(request: Request, response: Response, found: Slice, total: int | None, limit: int, offset: int) -> Page[Any]:
     """A page of a list, with its `self` and `next` links."""
     self_link = links.page(request.url.path, list(request.query_params.multi_items()))
     page_links = PageLinks(self=self_link, next=next_page(request, response, found))
@@ -110,20 +134,22 @@ PortKey = Annotated[
     str,
     Path(
         max_length=100,
-        pattern=PRINTABLE,
+        json_schema_extra=PRINTABLE_SCHEMA,
         description=(
             "Port id (`urumqi`, `alataw`, `bakti`, `horgos`) or any of its other names, such as `Alashankou` "
             "or `霍尔果斯`; case, diacritics and punctuation are ignored."
         ),
         examples=[*PORT_IDS, "Alashankou", "霍尔果斯"],
     ),
+    Printable,
 ]
 MetricKey = Annotated[
     str,
     Path(
         max_length=100,
-        pattern=PRINTABLE,
+        json_schema_extra=PRINTABLE_SCHEMA,
         description="Metric id: `freight_trains`, `cargo_tonnage`, `vehicle_crossings` or `inspection_time`.",
         examples=METRIC_IDS,
     ),
+    Printable,
 ]

@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import FileResponse, Response, StreamingResponse
 from sqlalchemy import select
+from sqlmodel import SQLModel
 
 from app import links, models
 from app.middleware import etag_matches
@@ -31,7 +32,8 @@ def not_modified(etag: str, if_none_match: str | None) -> Response | None:
 def csv_parts(request: Request) -> Iterator[bytes]:
     """The CSV, a stored part at a time, from a connection held for as long as the download runs
     and closed when it ends, finished or not."""
-    query = select(models.ObservationsCsvPart.csv).order_by(models.ObservationsCsvPart.part)
+    parts = SQLModel.metadata.tables[models.ObservationsCsvPart.__tablename__]
+    query = select(parts.c.csv).order_by(parts.c.part)
     with request.app.state.engine.connect() as connection:
         for (part,) in connection.execute(query):
             yield zlib.decompress(part)

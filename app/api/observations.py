@@ -1,11 +1,22 @@
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from app import links
-from app.api.deps import OBSERVATION_IDS, PRINTABLE, DatasetDep, Day, Limit, ObservationAfter, Offset, next_page, page
+from app.api.deps import (
+    OBSERVATION_IDS,
+    PRINTABLE_SCHEMA,
+    DatasetDep,
+    Day,
+    Limit,
+    ObservationAfter,
+    Offset,
+    Printable,
+    next_page,
+    page,
+)
 from app.api.problems import InvalidParameter, error_responses
 from app.citations import BIBTEX, CSL_JSON, bibtex, csl_json
 from app.dataset import Dataset, NotFound, ObservationFilter
@@ -68,7 +79,9 @@ BIBTEX_EXAMPLE = (
 )
 
 ObservationKey = Annotated[
-    str, Path(max_length=200, pattern=PRINTABLE, description="Observation id.", examples=OBSERVATION_IDS)
+    str,
+    Path(max_length=200, json_schema_extra=PRINTABLE_SCHEMA, description="Observation id.", examples=OBSERVATION_IDS),
+    Printable,
 ]
 
 
@@ -115,6 +128,7 @@ def observation_filter(
         '`links.next` (and, in both representations, a `Link: <...>; rel="next"` header) leads to the '
         "next page. Everything at once: `/v1/downloads/observations.csv`."
     ),
+    response_model=Page[Observation],
     responses={
         200: {"content": {"text/csv": {"schema": {"type": "string"}, "example": CSV_EXAMPLE}}},
         **error_responses(422),
@@ -130,14 +144,16 @@ def list_observations(
         str | None,
         Query(
             max_length=100,
-            pattern=PRINTABLE,
+            json_schema_extra=PRINTABLE_SCHEMA,
             description="Port id, or any other name of the port (see its `aliases`).",
             examples=["alataw"],
         ),
+        Printable,
     ] = None,
     metric: Annotated[
         str | None,
-        Query(max_length=100, pattern=PRINTABLE, description="Metric id.", examples=["cargo_tonnage"]),
+        Query(max_length=100, json_schema_extra=PRINTABLE_SCHEMA, description="Metric id.", examples=["cargo_tonnage"]),
+        Printable,
     ] = None,
     period_from: Annotated[
         Day | None, Query(description="Keep periods ending on or after this day.", examples=["2023-01-01"])
@@ -152,7 +168,7 @@ def list_observations(
         Literal["json", "csv"] | None, Query(description="Representation; overrides the Accept header.")
     ] = None,
     accept: Annotated[str | None, Header(include_in_schema=False)] = None,
-) -> Page[Observation]:
+) -> Page[Any] | Response:
     where = observation_filter(dataset, port, metric, period_from, period_to)
     found = dataset.observations(where, after, limit, offset)
     response.headers.update(VARY_ACCEPT)

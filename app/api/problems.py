@@ -1,15 +1,15 @@
 """Every error is an RFC 9457 problem document (application/problem+json), never a traceback."""
 
 import logging
-import re
+from typing import Any, Literal, get_args, get_origin
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from sqlalchemy import exc
 from starlette.exceptions import HTTPException
 
-from app.api.deps import PRINTABLE
 from app.dataset import NotFound
 from app.problem import MEDIA_TYPE, problem
 from app.schemas import Problem
@@ -29,7 +29,7 @@ class InvalidParameter(Exception):
         self.valid = valid
 
 
-def error_responses(*statuses: int) -> dict:
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI entries for the errors a route can answer."""
     descriptions = {
         404: "No such id; `valid_values` lists the ids that exist.",
@@ -48,21 +48,33 @@ async def _not_found(_request: Request, error: NotFound) -> JSONResponse:
 
 
 async def _invalid_parameter(_request: Request, error: InvalidParameter) -> JSONResponse:
-    extra = {"valid_values": error.valid} if error.valid else {}
-    return problem(
-        422, error.detail, errors=[{"in": "query", "name": error.parameter, "message": error.detail}], **extra
-    )
+    errors = [{"in": "query", "name": error.parameter, "message": error.detail}]
+    return problem(422, error.detail, errors=errors, valid_values=error.valid or None)
 
 
-def _message(error: dict) -> str:
-    if error["type"] == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == PRINTABLE:
-        return "must not contain control characters or bytes that are not UTF-8"  # not the regex
+def _message(error: dict[str, Any]) -> str:
     if error["type"] == "value_error":
         return str(error["ctx"]["error"])  # our validators' words, without pydantic's "Value error, "
-    return error["msg"]
+    return str(error["msg"])
 
 
-async def _validation(_request: Request, error: RequestValidationError) -> JSONResponse:
+def _choices(annotation: Any) -> list[str]:
+    """The values of the Literal in a parameter's type (`Literal["json", "csv"] | None`)."""
+    if get_origin(annotation) is Literal:
+        return [str(value) for value in get_args(annotation)]
+    return [value for argument in get_args(annotation) for value in _choices(argument)]
+
+
+def _valid_values(request: Request, error: dict[str, Any]) -> list[str]:
+    """The values a closed-set parameter takes, read from the route's own declaration of it."""
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute):
+        return []
+    name = error["loc"][-1]
+    return next((_choices(p.field_info.annotation) for p in route.dependant.query_params if p.name == name), [])
+
+
+async def _validation(request: Request, error: RequestValidationError) -> JSONResponse:
     # Only where and what: the raw input is not echoed back.
     found = error.errors()
     errors = [
@@ -70,11 +82,11 @@ async def _validation(_request: Request, error: RequestValidationError) -> JSONR
         for e in found
     ]
     summary = "; ".join(f"{e['in']} parameter {e['name']!r}: {e['message']}" for e in errors)
-    extra = {}
+    valid = None
     if len(found) == 1 and found[0]["type"] == "literal_error":
         # A closed set of values, such as `format`: list them, as for unknown ids.
-        extra["valid_values"] = re.findall(r"'([^']*)'", found[0]["ctx"]["expected"])
-    return problem(422, f"Invalid request: {summary}.", errors=errors, **extra)
+        valid = _valid_values(request, found[0]) or None
+    return problem(422, f"Invalid request: {summary}.", errors=errors, valid_values=valid)
 
 
 async def _http(_request: Request, error: HTTPException) -> JSONResponse:
@@ -104,8 +116,8 @@ async def _unreadable_database(request: Request, error: exc.DatabaseError) -> JS
 
 
 def add_problem_handlers(app: FastAPI) -> None:
-    app.add_exception_handler(NotFound, _not_found)
-    app.add_exception_handler(InvalidParameter, _invalid_parameter)
-    app.add_exception_handler(RequestValidationError, _validation)
-    app.add_exception_handler(HTTPException, _http)
-    app.add_exception_handler(exc.DatabaseError, _unreadable_database)
+    app.exception_handler(NotFound)(_not_found)
+    app.exception_handler(InvalidParameter)(_invalid_parameter)
+    app.exception_handler(RequestValidationError)(_validation)
+    app.exception_handler(HTTPException)(_http)
+    app.exception_handler(exc.DatabaseError)(_unreadable_database)

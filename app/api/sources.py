@@ -4,7 +4,7 @@ from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import HTMLResponse
 
 from app import links
-from app.api.deps import PRINTABLE, After, DatasetDep, Limit, Offset, page
+from app.api.deps import PRINTABLE_SCHEMA, After, DatasetDep, Limit, Offset, Printable, page
 from app.api.problems import error_responses
 from app.schemas import Page, Source, SourceDetail
 from app.source_view import Span, source_page
@@ -14,8 +14,12 @@ router = APIRouter(prefix=links.SOURCES, tags=["sources"])
 SourceKey = Annotated[
     str,
     Path(
-        max_length=200, pattern=PRINTABLE, description="Source id.", examples=["xinhua-2023-02-09-xinjiang-land-ports"]
+        max_length=200,
+        json_schema_extra=PRINTABLE_SCHEMA,
+        description="Source id.",
+        examples=["xinhua-2023-02-09-xinjiang-land-ports"],
     ),
+    Printable,
 ]
 
 

@@ -9,8 +9,8 @@ Create Date: 2026-11-29 22:46:14.964762
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
 from alembic import op
+from sqlmodel.sql.sqltypes import AutoString
 
 # revision identifiers, used by Alembic.
 revision: str = "0001"
@@ -23,53 +23,53 @@ def upgrade() -> None:
     """Upgrade schema."""
     op.create_table(
         "metric",
-        sa.Column("id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("unit", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("description", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("id", AutoString(), nullable=False),
+        sa.Column("name", AutoString(), nullable=False),
+        sa.Column("unit", AutoString(), nullable=False),
+        sa.Column("description", AutoString(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_table(
         "port",
-        sa.Column("id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("id", AutoString(), nullable=False),
+        sa.Column("name", AutoString(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_table(
         "source",
-        sa.Column("id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("publisher", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("dateline", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("id", AutoString(), nullable=False),
+        sa.Column("publisher", AutoString(), nullable=False),
+        sa.Column("dateline", AutoString(), nullable=False),
         sa.Column("published", sa.Date(), nullable=False),
-        sa.Column("headline", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("url", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("language", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("text", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("sha256", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("headline", AutoString(), nullable=False),
+        sa.Column("url", AutoString(), nullable=False),
+        sa.Column("language", AutoString(), nullable=False),
+        sa.Column("text", AutoString(), nullable=False),
+        sa.Column("sha256", AutoString(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_table(
         "observation",
-        sa.Column("id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("port_id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("metric_id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("source_id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("id", AutoString(), nullable=False),
+        sa.Column("port_id", AutoString(), nullable=False),
+        sa.Column("metric_id", AutoString(), nullable=False),
+        sa.Column("source_id", AutoString(), nullable=False),
         sa.Column("value", sa.Float(), nullable=False),
-        sa.Column("qualifier", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("unit", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("value_text", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("unit_text", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("scope", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+        sa.Column("qualifier", AutoString(), nullable=False),
+        sa.Column("unit", AutoString(), nullable=False),
+        sa.Column("value_text", AutoString(), nullable=False),
+        sa.Column("unit_text", AutoString(), nullable=False),
+        sa.Column("scope", AutoString(), nullable=True),
         sa.Column("period_start", sa.Date(), nullable=True),
         sa.Column("period_end", sa.Date(), nullable=False),
-        sa.Column("period_text", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+        sa.Column("period_text", AutoString(), nullable=True),
         sa.Column("yoy_change_pct", sa.Float(), nullable=True),
-        sa.Column("yoy_qualifier", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
-        sa.Column("yoy_text", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
-        sa.Column("quote", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("yoy_qualifier", AutoString(), nullable=True),
+        sa.Column("yoy_text", AutoString(), nullable=True),
+        sa.Column("quote", AutoString(), nullable=False),
         sa.Column("quote_start", sa.Integer(), nullable=False),
         sa.Column("quote_end", sa.Integer(), nullable=False),
-        sa.Column("note", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+        sa.Column("note", AutoString(), nullable=True),
         sa.ForeignKeyConstraint(
             ["metric_id"],
             ["metric.id"],
@@ -90,10 +90,10 @@ def upgrade() -> None:
 
     op.create_table(
         "port_name",
-        sa.Column("port_id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("language", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("source_url", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("port_id", AutoString(), nullable=False),
+        sa.Column("name", AutoString(), nullable=False),
+        sa.Column("language", AutoString(), nullable=False),
+        sa.Column("source_url", AutoString(), nullable=False),
         sa.ForeignKeyConstraint(
             ["port_id"],
             ["port.id"],

@@ -11,8 +11,8 @@ answer cost the same whatever the number of observations.
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
 from alembic import op
+from sqlmodel.sql.sqltypes import AutoString
 
 revision: str = "0002"
 down_revision: str | Sequence[str] | None = "0001"
@@ -35,21 +35,21 @@ def upgrade() -> None:
         batch_op.drop_index("ix_observation_metric_id")
         batch_op.drop_index("ix_observation_port_id")
         batch_op.add_column(sa.Column("prior_year_value", sa.Float(), nullable=True))
-        batch_op.add_column(sa.Column("prior_year_qualifier", sqlmodel.sql.sqltypes.AutoString(), nullable=True))
+        batch_op.add_column(sa.Column("prior_year_qualifier", AutoString(), nullable=True))
         for name, columns in OBSERVATION_INDEXES.items():
             batch_op.create_index(name, columns, unique=False)
     op.create_table(
         "port_key",
-        sa.Column("key", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("port_id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("key", AutoString(), nullable=False),
+        sa.Column("port_id", AutoString(), nullable=False),
         sa.ForeignKeyConstraint(["port_id"], ["port.id"]),
         sa.PrimaryKeyConstraint("key"),
     )
     op.create_index("ix_port_key_port_id", "port_key", ["port_id"], unique=False)
     op.create_table(
         "observation_count",
-        sa.Column("port_id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("metric_id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("port_id", AutoString(), nullable=False),
+        sa.Column("metric_id", AutoString(), nullable=False),
         sa.Column("observations", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["metric_id"], ["metric.id"]),
         sa.ForeignKeyConstraint(["port_id"], ["port.id"]),
@@ -65,7 +65,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "dataset",
-        sa.Column("version", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("version", AutoString(), nullable=False),
         sa.Column("ports", sa.Integer(), nullable=False),
         sa.Column("metrics", sa.Integer(), nullable=False),
         sa.Column("sources", sa.Integer(), nullable=False),
