@@ -19,7 +19,8 @@ from sqlmodel import SQLModel
 
 from app.models import SCHEMA_REVISION, DatasetInfo
 
-REBUILD = "build it with `make seed` (python -m app.seed)"
+BUILD = "build it with `make seed` (python -m app.seed)"
+REBUILD = "rebuild it with `make seed` (python -m app.seed)"
 
 
 class DatabaseError(RuntimeError):
@@ -64,7 +65,7 @@ def check_database(path: Path) -> tuple[Engine, DatasetInfo]:
     or raise DatabaseError saying what is wrong with which file. Returns the engine and the
     dataset's facts."""
     if not path.is_file():
-        raise DatabaseError(f"database {path} does not exist: {REBUILD}")
+        raise DatabaseError(f"database {path} does not exist: {BUILD}")
     engine = open_readonly(path)
     try:
         with engine.connect() as connection:
@@ -76,19 +77,17 @@ def check_database(path: Path) -> tuple[Engine, DatasetInfo]:
             )
             if current != SCHEMA_REVISION:
                 raise DatabaseError(
-                    f"database {path} is at migration {current or 'none'}, the app needs {SCHEMA_REVISION}: re{REBUILD}"
+                    f"database {path} is at migration {current or 'none'}, the app needs {SCHEMA_REVISION}: {REBUILD}"
                 )
             differences = schema_differences(connection, SQLModel.metadata)
             if differences:
-                raise DatabaseError(f"database {path} has a schema unlike the app's ({differences[0]}): re{REBUILD}")
+                raise DatabaseError(f"database {path} has a schema unlike the app's ({differences[0]}): {REBUILD}")
             info = connection.execute(select(DatasetInfo)).first()
             if info is None:
-                raise DatabaseError(f"database {path} has no dataset row, so it was never fully seeded: re{REBUILD}")
+                raise DatabaseError(f"database {path} has no dataset row, so it was never fully seeded: {REBUILD}")
     except exc.DatabaseError as error:
         engine.dispose()
-        raise DatabaseError(
-            f"database {path} is corrupt or not a SQLite database ({error.orig}): re{REBUILD}"
-        ) from None
+        raise DatabaseError(f"database {path} is corrupt or not a SQLite database ({error.orig}): {REBUILD}") from None
     except DatabaseError:
         engine.dispose()
         raise
