@@ -8,16 +8,16 @@ ENV PIP_CONFIG_FILE=/dev/null \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PATH=/opt/venv/bin:$PATH
 WORKDIR /srv
-# pyproject.toml alone first, so this layer is rebuilt only when the dependencies change.
-COPY pyproject.toml ./
+# The lock alone first, so this layer is rebuilt only when the dependencies change: exact
+# versions, each file checked against its hash.
+COPY .ci/requirements.txt ./requirements.txt
 # A CA bundle, where the network needs one, comes as the optional build secret `ca`:
 # pip reads it from a tmpfs, and it is never written into a layer.
 RUN --mount=type=secret,id=ca,required=false \
     python3 -m venv /opt/venv \
- && python3 -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"], sep="\n")' \
-    > /tmp/requirements.txt \
  && if [ -s /run/secrets/ca ]; then export PIP_CERT=/run/secrets/ca; fi \
- && pip install --no-cache-dir -r /tmp/requirements.txt
+ && pip install --no-cache-dir --require-hashes -r requirements.txt
+COPY pyproject.toml ./
 COPY app/ app/
 COPY migrations/ migrations/
 COPY seeds/ seeds/

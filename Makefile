@@ -1,4 +1,5 @@
 # make run: set up, seed and serve on $(PORT). make test: the test suite. Nothing else is needed.
+# make lint: ruff and mypy (make test runs it). make lock: the locked versions, after a dependency change.
 # make test-load: the load tests. make audit: known vulnerabilities in the dependencies.
 # make bench: this API against Datasette and a bare Starlette ceiling under wrk (tests/perf/bench.py).
 # make bench-scale: this API and Datasette at 5, 100,000 and 1,000,000 observations.
@@ -10,16 +11,27 @@ BENCH_VENV := .venv-bench
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install seed run test test-load audit bench bench-scale image-smoke clean
+.PHONY: install lock seed run lint test test-load audit bench bench-scale image-smoke clean
 
 install: $(VENV)/.installed
 
+# Exact versions with hashes from the lock (.ci/requirements-test.txt), then the project itself.
 # setuptools too: Python 3.11's venv brings 65.5.0, which has known vulnerabilities.
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml .ci/requirements-test.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip setuptools
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --require-hashes -r .ci/requirements-test.txt
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
+
+# The locks, after a change to the dependencies in pyproject.toml: the image's (runtime only) and
+# the one make install, CI and make audit use (runtime, test and audit). uv resolves for every
+# Python and platform the bounds allow, with the hash of every file.
+LOCK = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes --no-header --quiet
+lock: install
+	$(BIN)/pip install --quiet uv
+	$(LOCK) -o .ci/requirements.txt
+	$(LOCK) --extra test --extra audit -o .ci/requirements-test.txt
 
 seed: install
 	$(BIN)/python -m app.seed
@@ -29,7 +41,14 @@ seed: install
 run: seed
 	exec $(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT) --no-server-header
 
-test: install
+# ruff and mypy --strict, as the FastAPI template's scripts/lint.sh runs them; make test runs it first.
+LINTED = app migrations tests .ci
+lint: install
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
+	$(BIN)/mypy
+
+test: lint
 	$(BIN)/pytest
 
 # 256 connections against a real server, with 1 and then 2 workers; -rP prints the numbers.
@@ -38,7 +57,6 @@ test-load: install
 
 # Fails on a known vulnerability in any installed dependency; .ci/audit.py says how it asks.
 audit: install
-	$(BIN)/pip install --quiet -e '.[test,audit]'
 	$(BIN)/python .ci/audit.py
 
 # A venv of its own, so that Datasette's dependencies never reach the one the tests run in.

@@ -2,6 +2,7 @@
 
 import hashlib
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ def file_sha256(path: Path) -> str:
 
 
 @pytest.fixture(scope="session")
-def database(tmp_path_factory) -> Path:
+def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The seeded database the app under test serves. After the whole session of serving it, in
     process and from real servers, it must be byte for byte as seeded, with no journal, WAL or
     shared-memory file beside it: serving never writes."""
@@ -33,18 +34,18 @@ def database(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def app(database) -> FastAPI:
+def app(database: Path) -> FastAPI:
     """The real app, built from explicit settings, serving the seeded test database."""
     return create_app(Settings(database_url=f"sqlite:///{database}"))
 
 
 @pytest.fixture(scope="session")
-def client(app) -> TestClient:
+def client(app: FastAPI) -> Iterator[TestClient]:
     with TestClient(app) as client:
         yield client
 
 
 @pytest.fixture
-def seeds_copy(tmp_path) -> Path:
+def seeds_copy(tmp_path: Path) -> Path:
     """A copy of the seeds that a test may break."""
     return Path(shutil.copytree(SEEDS, tmp_path / "seeds"))

@@ -5,8 +5,10 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import httpx
 
@@ -14,10 +16,13 @@ import httpx
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]
+        return port
 
 
-def start_server(database: Path, port: int, *extra: str, output=subprocess.PIPE) -> subprocess.Popen:
+def start_server(
+    database: Path, port: int, *extra: str, output: int | IO[str] = subprocess.PIPE
+) -> subprocess.Popen[str]:
     """uvicorn serving `database` on `port`, started as `make run` does. Its output goes to a pipe
     by default, for tests that read it once the server has stopped; a server that runs for long
     should write to a file (`output`), as a pipe nobody reads fills up and stalls it."""
@@ -26,7 +31,9 @@ def start_server(database: Path, port: int, *extra: str, output=subprocess.PIPE)
     return subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT, text=True)
 
 
-def wait_until_up(port: int, server: subprocess.Popen, timeout: float = 15.0) -> httpx.Response:
+def wait_until_up(
+    port: int, server: subprocess.Popen[str] | subprocess.Popen[bytes], timeout: float = 15.0
+) -> httpx.Response:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         assert server.poll() is None, server.stdout.read() if server.stdout else "the server stopped"
@@ -38,7 +45,7 @@ def wait_until_up(port: int, server: subprocess.Popen, timeout: float = 15.0) ->
 
 
 @contextmanager
-def uvicorn_server(database: Path, log: Path, *extra: str, timeout: float = 30):
+def uvicorn_server(database: Path, log: Path, *extra: str, timeout: float = 30) -> Iterator[int]:
     """A real server for the length of a `with`, its output in `log`; yields its port once /healthz answers."""
     port = free_port()
     with log.open("w") as output:

@@ -1,6 +1,8 @@
 """.ci/audit.py: what the registry's per-project answer tells about an installed release."""
 
 import importlib.util
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -8,9 +10,10 @@ from app.settings import PROJECT_ROOT
 
 # .ci/ is no package: load the script by its path.
 _spec = importlib.util.spec_from_file_location("audit", PROJECT_ROOT / ".ci" / "audit.py")
+assert _spec is not None and _spec.loader is not None
 audit = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(audit)
-known_vulnerabilities = audit.known_vulnerabilities
+known_vulnerabilities: Callable[[str, dict[str, Any]], list[str] | None] = audit.known_vulnerabilities
 
 ECDSA = {  # the shape of https://pypi.org/pypi/ecdsa/json, shortened
     "info": {"version": "0.19.2"},
@@ -31,5 +34,5 @@ ECDSA = {  # the shape of https://pypi.org/pypi/ecdsa/json, shortened
         ("1.0", {"info": {"version": "1.0"}}, []),
     ],
 )
-def test_known_vulnerabilities(version, project, found):
+def test_known_vulnerabilities(version: str, project: dict[str, Any], found: list[str] | None) -> None:
     assert known_vulnerabilities(version, project) == found

@@ -8,11 +8,18 @@ resolve it first) and the server's own decoding of %00 and %ff is what the app s
 
 import http.client
 import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
 from tests.server import uvicorn_server
 from tests.test_observations import FIGURES
+
+# An answer as (status, headers with lower-case names, body), however it was fetched.
+Answer = tuple[int, dict[str, str], bytes]
+Get = Callable[[str, dict[str, str]], Answer]
 
 PROBLEM = "application/problem+json"
 PORTS = ["alataw", "bakti", "horgos", "urumqi"]
@@ -104,12 +111,12 @@ CASES = [
 
 
 @pytest.fixture(scope="module")
-def server(database, tmp_path_factory):
+def server(database: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     with uvicorn_server(database, tmp_path_factory.mktemp("server") / "uvicorn.log") as port:
         yield port
 
 
-def over_socket(port, url, headers):
+def over_socket(port: int, url: str, headers: dict[str, str]) -> Answer:
     """GET `url` exactly as written: http.client neither resolves `..` nor re-encodes."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
@@ -124,20 +131,20 @@ def over_socket(port, url, headers):
 
 
 @pytest.fixture(params=["in process", "uvicorn"])
-def get(request):
+def get(request: pytest.FixtureRequest) -> Get:
     if request.param == "in process":
-        client = request.getfixturevalue("client")
+        client: TestClient = request.getfixturevalue("client")
 
-        def in_process(url, headers):
+        def in_process(url: str, headers: dict[str, str]) -> Answer:
             response = client.get(url, headers=headers)
             return response.status_code, dict(response.headers), response.content
 
         return in_process
-    port = request.getfixturevalue("server")
+    port: int = request.getfixturevalue("server")
     return lambda url, headers: over_socket(port, url, headers)
 
 
-def assert_nothing_echoed(headers, body):
+def assert_nothing_echoed(headers: dict[str, str], body: bytes) -> None:
     answer = body + "".join(f"{k}: {v}\n" for k, v in headers.items()).encode("latin-1")
     for text in NEVER_ECHOED:
         assert text not in answer, text
@@ -148,7 +155,9 @@ def assert_nothing_echoed(headers, body):
     CASES,
     ids=[c[0][:60] + (f" with {len(str(c[4]))} bytes of headers" if c[4] else "") for c in CASES],
 )
-def test_bad_input_gets_a_problem_that_says_what_was_wrong(get, url, status, says, valid, headers):
+def test_bad_input_gets_a_problem_that_says_what_was_wrong(
+    get: Get, url: str, status: int, says: str, valid: list[str] | None, headers: dict[str, str]
+) -> None:
     answer_status, answer_headers, body = get(url, headers)
     assert (answer_status, answer_headers["content-type"]) == (status, PROBLEM), body[:300]
     problem = json.loads(body)
@@ -171,7 +180,7 @@ HOSTILE_HEADERS = [
 
 
 @pytest.mark.parametrize("headers", HOSTILE_HEADERS, ids=lambda h: next(iter(h)))
-def test_hostile_headers_are_ignored_and_not_echoed(get, headers):
+def test_hostile_headers_are_ignored_and_not_echoed(get: Get, headers: dict[str, str]) -> None:
     status, answer_headers, body = get("/v1/observations", headers)
     assert (status, answer_headers["content-type"]) == (200, "application/json")
     assert_nothing_echoed(answer_headers, body)

@@ -1,7 +1,11 @@
 """ETags, 304s and Cache-Control: clients can reuse what they have, and what is served from
 memory is byte for byte what the routes compute."""
 
+from typing import Any
+
 import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 
 from app.middleware import ResponseCache
 
@@ -9,7 +13,7 @@ URLS = ["/v1/ports", "/v1/ports/bakti", "/v1/ports/alataw/metrics/cargo_tonnage"
 
 
 @pytest.mark.parametrize("url", URLS)
-def test_every_get_has_a_strong_etag_and_a_cache_lifetime(client, url):
+def test_every_get_has_a_strong_etag_and_a_cache_lifetime(client: TestClient, url: str) -> None:
     response = client.get(url)
     assert response.status_code == 200
     etag = response.headers["etag"]
@@ -18,7 +22,7 @@ def test_every_get_has_a_strong_etag_and_a_cache_lifetime(client, url):
 
 
 @pytest.mark.parametrize("url", URLS)
-def test_if_none_match_gives_304_without_a_body(client, url):
+def test_if_none_match_gives_304_without_a_body(client: TestClient, url: str) -> None:
     etag = client.get(url).headers["etag"]
     for if_none_match in (etag, f"W/{etag}", f'"other", {etag}', "*"):
         response = client.get(url, headers={"If-None-Match": if_none_match})
@@ -28,21 +32,22 @@ def test_if_none_match_gives_304_without_a_body(client, url):
     assert client.get(url, headers={"If-None-Match": '"other"'}).status_code == 200
 
 
-def test_representations_have_their_own_etags(client):
+def test_representations_have_their_own_etags(client: TestClient) -> None:
     json_tag = client.get("/v1/observations").headers["etag"]
     csv_tag = client.get("/v1/observations", headers={"Accept": "text/csv"}).headers["etag"]
     assert json_tag != csv_tag
     assert "Accept" in client.get("/v1/observations").headers["vary"]
 
 
-def response_cache(app):
-    layer = app.middleware_stack
+def response_cache(app: FastAPI) -> ResponseCache:
+    # Any: the layers of the middleware stack are ASGI callables of many classes, each with an `app`.
+    layer: Any = app.middleware_stack
     while not isinstance(layer, ResponseCache):
         layer = layer.app
     return layer
 
 
-def test_served_from_memory_is_what_the_routes_compute(app, client):
+def test_served_from_memory_is_what_the_routes_compute(app: FastAPI, client: TestClient) -> None:
     """The cache replays the first answer; emptied, it asks the routes again and gets the same bytes."""
     cached = {url: client.get(url) for url in URLS}
     response_cache(app).clear()
@@ -52,7 +57,7 @@ def test_served_from_memory_is_what_the_routes_compute(app, client):
         assert fresh.headers["etag"] == cached[url].headers["etag"], url
 
 
-def test_range_and_conditions_are_answered_from_the_whole_representation(client):
+def test_range_and_conditions_are_answered_from_the_whole_representation(client: TestClient) -> None:
     whole = client.get("/static/swagger-ui/swagger-ui.css")
     for headers in ({"Range": "bytes=0-9"}, {"If-Modified-Since": "Wed, 01 Jan 2100 00:00:00 GMT"}):
         response = client.get("/static/swagger-ui/swagger-ui.css", headers=headers)
@@ -61,7 +66,7 @@ def test_range_and_conditions_are_answered_from_the_whole_representation(client)
         assert response.headers["etag"] == whole.headers["etag"]
 
 
-def test_the_cache_holds_a_bounded_number_of_bytes(app, client):
+def test_the_cache_holds_a_bounded_number_of_bytes(app: FastAPI, client: TestClient) -> None:
     cache = response_cache(app)
     for n in range(30):  # 30 copies of a 1.7 MB file under made-up query strings
         assert client.get(f"/static/swagger-ui/swagger-ui-bundle.js?v={n}").status_code == 200
@@ -69,15 +74,15 @@ def test_the_cache_holds_a_bounded_number_of_bytes(app, client):
     assert cache.bytes <= cache.max_bytes
 
 
-def test_healthz_must_be_revalidated(client):
+def test_healthz_must_be_revalidated(client: TestClient) -> None:
     assert client.get("/healthz").headers["cache-control"] == "no-cache"
 
 
-def test_errors_are_not_cached(client):
+def test_errors_are_not_cached(client: TestClient) -> None:
     response = client.get("/v1/ports/atlantis")
     assert "etag" not in response.headers
     assert "cache-control" not in response.headers
 
 
-def test_head_has_the_same_etag(client):
+def test_head_has_the_same_etag(client: TestClient) -> None:
     assert client.head("/v1/ports").headers["etag"] == client.get("/v1/ports").headers["etag"]

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from fastapi.testclient import TestClient
 
 from app.api.observations import BIBTEX_EXAMPLE, CSL_JSON_EXAMPLE, citation_format
 from app.citations import BIBTEX, CSL_JSON, bibtex, bibtex_key, bibtex_text, bibtex_url, csl_json, quote_note
@@ -42,14 +43,14 @@ def made_up(
 # Pure functions
 
 
-def test_the_note_holds_the_quote_and_its_offsets():
+def test_the_note_holds_the_quote_and_its_offsets() -> None:
     observation, _ = made_up("It rose 5% to $3.")
     assert quote_note(observation) == (
         "Figure s-1 was read from characters 8–25 (counted from 0, end excluded) of the article text: “It rose 5% to $3.”"
     )
 
 
-def test_csl_item_names_the_article_and_carries_the_quote():
+def test_csl_item_names_the_article_and_carries_the_quote() -> None:
     observation, source = made_up("It rose 5% to $3.")
     [item] = csl_json(observation, source)
     assert set(item) <= CSL_VARIABLES
@@ -77,11 +78,11 @@ def test_csl_item_names_the_article_and_carries_the_quote():
         ("two\n\nparagraphs  and\ttabs", "two paragraphs and tabs"),
     ],
 )
-def test_bibtex_text_escapes_what_latex_would_read_as_syntax(text, escaped):
+def test_bibtex_text_escapes_what_latex_would_read_as_syntax(text: str, escaped: str) -> None:
     assert bibtex_text(text) == escaped
 
 
-def test_bibtex_text_leaves_no_unescaped_brace():
+def test_bibtex_text_leaves_no_unescaped_brace() -> None:
     escaped = bibtex_text("}{ \\} {{")
     depth = 0
     for i, character in enumerate(escaped):
@@ -91,14 +92,14 @@ def test_bibtex_text_leaves_no_unescaped_brace():
     assert depth == 0
 
 
-def test_bibtex_keys_and_urls():
+def test_bibtex_keys_and_urls() -> None:
     assert bibtex_key("alataw-cargo-tonnage-2023-01") == "alataw-cargo-tonnage-2023-01"
     assert bibtex_key("a b,c{d}%") == "a-b-c-d--"
     assert bibtex_url("https://example.org/a?x=1&y=2#f") == "https://example.org/a?x=1&y=2#f"
     assert bibtex_url("https://example.org/{a} b\\") == "https://example.org/%7Ba%7D%20b%5C"
 
 
-def test_bibtex_entry_escapes_every_field():
+def test_bibtex_entry_escapes_every_field() -> None:
     observation, source = made_up("It rose 5% to {$3}.", headline="Up 5% & more", url="https://example.org/{x}")
     entry = bibtex(observation, source)
     assert entry.startswith("@article{s-1,\n") and entry.endswith("\n}\n")
@@ -129,14 +130,14 @@ def test_bibtex_entry_escapes_every_field():
         ("bibtex", CSL_JSON, "bibtex"),
     ],
 )
-def test_citation_format(format, accept, chosen):
+def test_citation_format(format: str | None, accept: str | None, chosen: str) -> None:
     assert citation_format(format, accept) == chosen
 
 
 # The route
 
 
-def test_csl_json_is_the_default(client):
+def test_csl_json_is_the_default(client: TestClient) -> None:
     response = client.get(URL)
     assert response.status_code == 200
     assert response.headers["content-type"] == CSL_JSON
@@ -148,7 +149,7 @@ def test_csl_json_is_the_default(client):
     assert item["URL"] == "https://english.news.cn/20230209/00008459e7a2499e98febae6b28a42bb/c.html"
 
 
-def test_bibtex_by_accept_header_or_by_query(client):
+def test_bibtex_by_accept_header_or_by_query(client: TestClient) -> None:
     by_accept = client.get(URL, headers={"Accept": BIBTEX})
     by_query = client.get(URL + "?format=bibtex", headers={"Accept": CSL_JSON})
     assert by_accept.headers["content-type"] == by_query.headers["content-type"] == f"{BIBTEX}; charset=utf-8"
@@ -157,13 +158,13 @@ def test_bibtex_by_accept_header_or_by_query(client):
     assert "date      = {2023-02-09}" in by_accept.text
 
 
-def test_the_query_wins_over_the_accept_header(client):
+def test_the_query_wins_over_the_accept_header(client: TestClient) -> None:
     response = client.get(URL + "?format=csl-json", headers={"Accept": BIBTEX})
     assert response.headers["content-type"] == CSL_JSON
 
 
 @pytest.mark.parametrize("format", ["csl-json", "bibtex"])
-def test_every_observation_has_a_citation_with_its_quote(client, format):
+def test_every_observation_has_a_citation_with_its_quote(client: TestClient, format: str) -> None:
     for observation in client.get("/v1/observations").json()["items"]:
         response = client.get(f"{observation['href']}/citation?format={format}")
         assert response.status_code == 200
@@ -180,7 +181,7 @@ def test_every_observation_has_a_citation_with_its_quote(client, format):
             assert f"characters {source['start']}–{source['end']}" in response.text
 
 
-def test_the_openapi_examples_are_real_output(client):
+def test_the_openapi_examples_are_real_output(client: TestClient) -> None:
     assert client.get(URL).json() == CSL_JSON_EXAMPLE
     assert client.get(URL + "?format=bibtex").text == BIBTEX_EXAMPLE
     operation = client.get("/openapi.json").json()["paths"]["/v1/observations/{observation}/citation"]["get"]
@@ -190,11 +191,11 @@ def test_the_openapi_examples_are_real_output(client):
     assert content[BIBTEX]["example"] == BIBTEX_EXAMPLE
 
 
-def test_unknown_observation_is_a_404_problem(client):
+def test_unknown_observation_is_a_404_problem(client: TestClient) -> None:
     body = assert_problem(client.get("/v1/observations/atlantis-gold-2023-01/citation"), 404)
     assert ALATAW in body["valid_values"]
 
 
-def test_unknown_format_is_a_422_problem(client):
+def test_unknown_format_is_a_422_problem(client: TestClient) -> None:
     body = assert_problem(client.get(URL + "?format=ris"), 422)
     assert [e["name"] for e in body["errors"]] == ["format"]

@@ -2,6 +2,8 @@
 
 import hashlib
 import sqlite3
+from collections.abc import Callable
+from pathlib import Path
 
 import httpx
 import pytest
@@ -16,13 +18,13 @@ from tests.conftest import SEEDS
 from tests.server import free_port, start_server, wait_until_up
 
 
-def seeded(tmp_path):
+def seeded(tmp_path: Path) -> Path:
     path = tmp_path / "ports.db"
     seed(SEEDS, path)
     return path
 
 
-def corrupt(tmp_path):
+def corrupt(tmp_path: Path) -> Path:
     path = seeded(tmp_path)
     data = bytearray(path.read_bytes())
     data[4096:8192] = b"\xff" * 4096  # wreck the second page
@@ -30,19 +32,19 @@ def corrupt(tmp_path):
     return path
 
 
-def not_sqlite(tmp_path):
+def not_sqlite(tmp_path: Path) -> Path:
     path = tmp_path / "ports.db"
     path.write_text("this is not a database")
     return path
 
 
-def unmigrated(tmp_path):
+def unmigrated(tmp_path: Path) -> Path:
     path = tmp_path / "ports.db"
     sqlite3.connect(path).execute("create table other (x)").connection.commit()
     return path
 
 
-def wrong_schema(tmp_path):
+def wrong_schema(tmp_path: Path) -> Path:
     path = seeded(tmp_path)
     connection = sqlite3.connect(path)
     connection.execute("alter table observation drop column note")
@@ -51,7 +53,7 @@ def wrong_schema(tmp_path):
     return path
 
 
-def retyped_column(tmp_path):
+def retyped_column(tmp_path: Path) -> Path:
     path = seeded(tmp_path)
     connection = sqlite3.connect(path)
     connection.executescript(
@@ -62,7 +64,7 @@ def retyped_column(tmp_path):
     return path
 
 
-FAULTS = {
+FAULTS: dict[str, tuple[Callable[[Path], Path], str]] = {
     "missing": (lambda tmp_path: tmp_path / "absent.db", "does not exist"),
     "corrupt": (corrupt, "corrupt"),
     "not sqlite": (not_sqlite, "not a SQLite database"),
@@ -73,7 +75,7 @@ FAULTS = {
 
 
 @pytest.mark.parametrize("fault", FAULTS)
-def test_check_database_names_the_file_and_what_to_run(tmp_path, fault):
+def test_check_database_names_the_file_and_what_to_run(tmp_path: Path, fault: str) -> None:
     make, message = FAULTS[fault]
     path = make(tmp_path)
     with pytest.raises(DatabaseError) as raised:
@@ -84,7 +86,7 @@ def test_check_database_names_the_file_and_what_to_run(tmp_path, fault):
 
 
 @pytest.mark.parametrize("fault", ["missing", "corrupt", "unmigrated"])
-def test_the_server_refuses_to_start(tmp_path, fault):
+def test_the_server_refuses_to_start(tmp_path: Path, fault: str) -> None:
     make, message = FAULTS[fault]
     path = make(tmp_path)
     server = start_server(path, free_port())
@@ -93,7 +95,7 @@ def test_the_server_refuses_to_start(tmp_path, fault):
     assert str(path) in output and message in output and "make seed" in output
 
 
-def test_serving_never_writes_the_database(tmp_path):
+def test_serving_never_writes_the_database(tmp_path: Path) -> None:
     path = seeded(tmp_path)
     before = hashlib.sha256(path.read_bytes()).hexdigest()
     port = free_port()
@@ -110,7 +112,7 @@ def test_serving_never_writes_the_database(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ports.db"]  # no journal, no WAL, no shm
 
 
-def test_the_served_engine_cannot_write(tmp_path):
+def test_the_served_engine_cannot_write(tmp_path: Path) -> None:
     """Even a bug could not change the data: SQLite itself refuses writes on the engine the app uses."""
     path = seeded(tmp_path)
     engine, _ = check_database(path)
@@ -121,7 +123,9 @@ def test_the_served_engine_cannot_write(tmp_path):
         engine.dispose()
 
 
-def test_a_page_damaged_while_serving_is_a_logged_problem_never_wrong_bytes(tmp_path, caplog):
+def test_a_page_damaged_while_serving_is_a_logged_problem_never_wrong_bytes(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     """The start check no longer reads every page. A page damaged on disk after the server started
     makes the request that reads it a 500 problem document, logged with the file's name."""
     path = seeded(tmp_path)

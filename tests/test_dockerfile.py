@@ -10,7 +10,7 @@ from app.settings import PROJECT_ROOT
 HADOLINT = Path(sysconfig.get_path("scripts")) / "hadolint"
 
 
-def test_hadolint_finds_nothing():
+def test_hadolint_finds_nothing() -> None:
     result = subprocess.run(
         [HADOLINT, "--no-color", "--failure-threshold", "style", "Dockerfile"],
         cwd=PROJECT_ROOT,

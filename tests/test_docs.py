@@ -1,16 +1,19 @@
 """The OpenAPI schema documents every route, and the docs pages need nothing from outside."""
 
 import re
+from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
 
 @pytest.fixture(scope="module")
-def openapi(client):
-    return client.get("/openapi.json").json()
+def openapi(client: TestClient) -> dict[str, Any]:
+    schema: dict[str, Any] = client.get("/openapi.json").json()
+    return schema
 
 
-def test_openapi_describes_the_api(openapi):
+def test_openapi_describes_the_api(openapi: dict[str, Any]) -> None:
     assert openapi["info"]["title"] == "Xinjiang land port statistics"
     assert "2023-02-09" in openapi["info"]["description"]
     assert {t["name"] for t in openapi["tags"]} == {
@@ -23,7 +26,7 @@ def test_openapi_describes_the_api(openapi):
     }
 
 
-def test_every_route_has_summary_description_and_errors(openapi):
+def test_every_route_has_summary_description_and_errors(openapi: dict[str, Any]) -> None:
     paths = openapi["paths"]
     assert set(paths) == {
         "/v1/ports", "/v1/ports/{port}", "/v1/ports/{port}/metrics/{metric}", "/v1/metrics",
@@ -44,17 +47,17 @@ def test_every_route_has_summary_description_and_errors(openapi):
                 assert parameter["schema"].get("examples") or parameter.get("examples"), (path, parameter["name"])
 
 
-def test_prior_year_value_is_documented_as_derived(openapi):
+def test_prior_year_value_is_documented_as_derived(openapi: dict[str, Any]) -> None:
     description = openapi["components"]["schemas"]["Observation"]["properties"]["prior_year_value"]["description"]
     assert description.startswith("DERIVED")
 
 
-def test_csv_is_documented(openapi):
+def test_csv_is_documented(openapi: dict[str, Any]) -> None:
     assert "text/csv" in openapi["paths"]["/v1/observations"]["get"]["responses"]["200"]["content"]
 
 
 @pytest.mark.parametrize("page", ["/docs", "/redoc"])
-def test_docs_pages_load_only_local_assets(client, page):
+def test_docs_pages_load_only_local_assets(client: TestClient, page: str) -> None:
     html = client.get(page).text
     assets = re.findall(r'(?:src|href)="([^"]+)"', html)
     assert assets
@@ -66,7 +69,7 @@ def test_docs_pages_load_only_local_assets(client, page):
     assert "http://" not in html and "https://" not in html
 
 
-def test_root_sends_browsers_to_the_docs_and_clients_to_an_index(client):
+def test_root_sends_browsers_to_the_docs_and_clients_to_an_index(client: TestClient) -> None:
     browser = client.get("/", headers={"Accept": "text/html,*/*"}, follow_redirects=False)
     assert (browser.status_code, browser.headers["location"]) == (303, "/docs")
     links = client.get("/", headers={"Accept": "application/json"}).json()["links"]

@@ -1,6 +1,7 @@
 """Headers every answer carries: no sniffing, a strict CSP, open CORS for reading, no server banner."""
 
 import logging
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -12,7 +13,7 @@ URLS = ["/v1/ports", "/v1/ports/atlantis", "/docs", "/redoc", "/static/redoc/red
 
 
 @pytest.mark.parametrize("url", URLS)
-def test_security_headers_on_every_answer(client, url):
+def test_security_headers_on_every_answer(client: TestClient, url: str) -> None:
     headers = client.get(url).headers
     assert headers["x-content-type-options"] == "nosniff"
     csp = headers["content-security-policy"]
@@ -21,13 +22,13 @@ def test_security_headers_on_every_answer(client, url):
     assert "server" not in headers
 
 
-def test_cors_allows_reading_from_any_origin(client):
+def test_cors_allows_reading_from_any_origin(client: TestClient) -> None:
     response = client.get("/v1/ports", headers={"Origin": "https://example.org"})
     assert response.headers["access-control-allow-origin"] == "*"
     assert "etag" in response.headers["access-control-expose-headers"].lower()
 
 
-def test_cors_preflight(client):
+def test_cors_preflight(client: TestClient) -> None:
     response = client.options(
         "/v1/observations",
         headers={"Origin": "https://example.org", "Access-Control-Request-Method": "GET"},
@@ -37,7 +38,7 @@ def test_cors_preflight(client):
     assert set(response.headers["access-control-allow-methods"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
 
 
-def test_cors_does_not_allow_writes(client):
+def test_cors_does_not_allow_writes(client: TestClient) -> None:
     response = client.options(
         "/v1/observations",
         headers={"Origin": "https://example.org", "Access-Control-Request-Method": "DELETE"},
@@ -47,7 +48,9 @@ def test_cors_does_not_allow_writes(client):
     assert "Disallowed CORS method" in response.json()["detail"]
 
 
-def test_a_500_is_a_problem_with_the_standard_headers_and_its_traceback_is_logged(database, caplog):
+def test_a_500_is_a_problem_with_the_standard_headers_and_its_traceback_is_logged(
+    database: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     """A route that exists only in this test app fails: the answer is a problem document with every
     standard header, and the log has the traceback."""
     app = create_app(Settings(database_url=f"sqlite:///{database}"))

@@ -1,14 +1,18 @@
 """HTTP behaviour every route shares: methods, HEAD, problem details for every client error."""
 
+from typing import Any
+
+import httpx
 import pytest
+from fastapi.testclient import TestClient
 
 PROBLEM = "application/problem+json"
 
 
-def assert_problem(response, status):
+def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
     assert response.status_code == status
     assert response.headers["content-type"] == PROBLEM
-    body = response.json()
+    body: dict[str, Any] = response.json()
     assert body["status"] == status
     assert body["title"] and body["detail"]
     return body
@@ -16,7 +20,7 @@ def assert_problem(response, status):
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
 @pytest.mark.parametrize("url", ["/v1/ports", "/v1/ports/alataw", "/v1/observations", "/healthz"])
-def test_writes_are_405_with_allow(client, method, url):
+def test_writes_are_405_with_allow(client: TestClient, method: str, url: str) -> None:
     response = client.request(method, url)
     body = assert_problem(response, 405)
     assert response.headers["allow"] == "GET, HEAD"
@@ -31,7 +35,7 @@ def test_writes_are_405_with_allow(client, method, url):
         "/v1/sources/xinhua-2023-02-09-xinjiang-land-ports/view",
     ],
 )  # fmt: skip
-def test_head_is_get_without_a_body(client, url):
+def test_head_is_get_without_a_body(client: TestClient, url: str) -> None:
     get, head = client.get(url), client.head(url)
     assert head.status_code == get.status_code == 200
     assert head.content == b""
@@ -39,13 +43,13 @@ def test_head_is_get_without_a_body(client, url):
     assert head.headers["content-length"] == get.headers["content-length"] == str(len(get.content))
 
 
-def test_head_of_an_error_is_the_error_without_a_body(client):
+def test_head_of_an_error_is_the_error_without_a_body(client: TestClient) -> None:
     response = client.head("/v1/ports/atlantis")
     assert response.status_code == 404
     assert response.content == b""
 
 
-def test_unknown_path_is_a_404_problem(client):
+def test_unknown_path_is_a_404_problem(client: TestClient) -> None:
     body = assert_problem(client.get("/v2/ports"), 404)
     assert "/v1/ports" in body["detail"]
 
@@ -68,17 +72,17 @@ def test_unknown_path_is_a_404_problem(client):
         ("/v1/ports/" + "a" * 5000, "port"),
     ],
 )
-def test_invalid_parameters_are_422_naming_the_parameter(client, url, parameter):
+def test_invalid_parameters_are_422_naming_the_parameter(client: TestClient, url: str, parameter: str) -> None:
     body = assert_problem(client.get(url), 422)
     assert [e["name"] for e in body["errors"]] == [parameter]
     assert parameter in body["detail"]
 
 
-def test_unknown_filter_values_list_the_valid_ones(client):
+def test_unknown_filter_values_list_the_valid_ones(client: TestClient) -> None:
     body = client.get("/v1/observations?port=atlantis").json()
     assert body["valid_values"] == ["alataw", "bakti", "horgos", "urumqi"]
 
 
-def test_raw_input_is_not_echoed(client):
+def test_raw_input_is_not_echoed(client: TestClient) -> None:
     body = client.get("/v1/observations?limit=<script>alert(1)</script>").text
     assert "<script>" not in body

@@ -13,7 +13,9 @@ import asyncio
 import resource
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
@@ -33,13 +35,13 @@ URLS = [
 
 @dataclass
 class Result:
-    statuses: Counter = field(default_factory=Counter)
-    errors: Counter = field(default_factory=Counter)
+    statuses: Counter[int] = field(default_factory=Counter)
+    errors: Counter[str] = field(default_factory=Counter)
     answered: list[int] = field(default_factory=lambda: [0] * CONNECTIONS)
     latencies: list[float] = field(default_factory=list)
 
 
-async def get(reader, writer, url) -> int:
+async def get(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, url: str) -> int:
     """One GET on an open connection; returns the status once the whole body has been read."""
     writer.write(f"GET {url} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
     head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
@@ -48,13 +50,13 @@ async def get(reader, writer, url) -> int:
     return int(head[0].split(" ")[1])
 
 
-async def load(port) -> Result:
+async def load(port: int) -> Result:
     result = Result()
     loop = asyncio.get_running_loop()
     connections = await asyncio.gather(*(asyncio.open_connection("127.0.0.1", port) for _ in range(CONNECTIONS)))
     stop = loop.time() + SECONDS
 
-    async def client(i, reader, writer):
+    async def client(i: int, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             while loop.time() < stop:
                 started = loop.time()
@@ -74,7 +76,7 @@ async def load(port) -> Result:
 
 
 @pytest.fixture(autouse=True)
-def enough_file_descriptors():
+def enough_file_descriptors() -> Iterator[None]:
     """The client holds 256 sockets, and the server, which inherits this limit, as many: raise the
     soft limit where it is lower (1024 is a common default), within the hard limit."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -88,7 +90,7 @@ def enough_file_descriptors():
         yield
 
 
-def wait_for_workers(log, workers, timeout=60):
+def wait_for_workers(log: Path, workers: int, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while log.read_text().count("Application startup complete") < workers:
         assert time.monotonic() < deadline, log.read_text()
@@ -96,7 +98,7 @@ def wait_for_workers(log, workers, timeout=60):
 
 
 @pytest.mark.parametrize("workers", [1, 2])
-def test_256_concurrent_connections_all_answered_2xx(database, tmp_path, workers):
+def test_256_concurrent_connections_all_answered_2xx(database: Path, tmp_path: Path, workers: int) -> None:
     log = tmp_path / "uvicorn.log"
     with uvicorn_server(database, log, "--workers", str(workers)) as port:
         wait_for_workers(log, workers)

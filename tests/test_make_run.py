@@ -4,6 +4,7 @@ says, and no server banner."""
 import os
 import subprocess
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -13,7 +14,7 @@ from tests.server import free_port, wait_until_up
 
 
 @pytest.mark.parametrize("workers", [1, 2])
-def test_make_run_serves_with_web_concurrency_workers(tmp_path, workers):
+def test_make_run_serves_with_web_concurrency_workers(tmp_path: Path, workers: int) -> None:
     port, log = free_port(), tmp_path / "server.log"
     env = {
         **os.environ,

@@ -18,7 +18,7 @@ from app.negotiation import preferred, quality
         ("text/csv;charset=utf-8;q=0.8", "text/csv", 0.8),
     ],
 )
-def test_quality(accept, media_type, expected):
+def test_quality(accept: str, media_type: str, expected: float) -> None:
     assert quality(accept, media_type) == expected
 
 
@@ -33,5 +33,5 @@ def test_quality(accept, media_type, expected):
         ("image/png", "application/json"),
     ],
 )
-def test_preferred(accept, chosen):
+def test_preferred(accept: str | None, chosen: str) -> None:
     assert preferred(accept, ["application/json", "text/csv"]) == chosen

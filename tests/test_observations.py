@@ -4,6 +4,7 @@ import csv
 import io
 
 import pytest
+from fastapi.testclient import TestClient
 
 # The figures table: what the article states, and nothing else.
 FIGURES = {
@@ -36,11 +37,12 @@ FIGURES = {
 
 
 @pytest.fixture(scope="module")
-def article(client):
-    return client.get("/v1/sources/xinhua-2023-02-09-xinjiang-land-ports").json()["text"]
+def article(client: TestClient) -> str:
+    text: str = client.get("/v1/sources/xinhua-2023-02-09-xinjiang-land-ports").json()["text"]
+    return text
 
 
-def test_lists_exactly_the_figures_of_the_article(client):
+def test_lists_exactly_the_figures_of_the_article(client: TestClient) -> None:
     body = client.get("/v1/observations").json()
     assert body["total"] == len(FIGURES)
     assert {o["id"] for o in body["items"]} == set(FIGURES)
@@ -48,7 +50,7 @@ def test_lists_exactly_the_figures_of_the_article(client):
 
 
 @pytest.mark.parametrize("observation_id", FIGURES)
-def test_each_figure_as_stated(client, article, observation_id):
+def test_each_figure_as_stated(client: TestClient, article: str, observation_id: str) -> None:
     observation = client.get(f"/v1/observations/{observation_id}").json()
     assert {key: observation[key] for key in FIGURES[observation_id]} == FIGURES[observation_id]
     source = observation["source"]
@@ -57,7 +59,7 @@ def test_each_figure_as_stated(client, article, observation_id):
     assert observation["href"] == f"/v1/observations/{observation_id}"
 
 
-def test_a_bound_is_never_an_exact_value(client):
+def test_a_bound_is_never_an_exact_value(client: TestClient) -> None:
     alataw = client.get("/v1/observations/alataw-cargo-tonnage-2023-01").json()
     assert (alataw["value"], alataw["qualifier"]) == (1110000, "more_than")
     assert isinstance(alataw["value"], int)
@@ -79,13 +81,13 @@ def test_a_bound_is_never_an_exact_value(client):
         ("period_from=2023-03-01", set()),
     ],
 )  # fmt: skip
-def test_filters(client, query, ids):
+def test_filters(client: TestClient, query: str, ids: set[str]) -> None:
     body = client.get(f"/v1/observations?{query}").json()
     assert {o["id"] for o in body["items"]} == ids
     assert body["total"] == len(ids)
 
 
-def test_paging(client):
+def test_paging(client: TestClient) -> None:
     everything = client.get("/v1/observations").json()["items"]
     page = client.get("/v1/observations?limit=2&offset=1").json()
     assert page["items"] == everything[1:3]
@@ -97,7 +99,7 @@ def test_paging(client):
     "url, headers",
     [("/v1/observations?format=csv", {}), ("/v1/observations", {"Accept": "text/csv"})],
 )
-def test_csv(client, url, headers):
+def test_csv(client: TestClient, url: str, headers: dict[str, str]) -> None:
     response = client.get(url, headers=headers)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")
@@ -110,14 +112,14 @@ def test_csv(client, url, headers):
     assert urumqi["period_start"] == ""  # null is an empty field
 
 
-def test_json_wins_unless_csv_is_preferred(client):
+def test_json_wins_unless_csv_is_preferred(client: TestClient) -> None:
     response = client.get("/v1/observations", headers={"Accept": "application/json, text/csv;q=0.5"})
     assert response.headers["content-type"] == "application/json"
     response = client.get("/v1/observations?format=json", headers={"Accept": "text/csv"})
     assert response.headers["content-type"] == "application/json"
 
 
-def test_csv_with_filters(client):
+def test_csv_with_filters(client: TestClient) -> None:
     response = client.get("/v1/observations?format=csv&port=horgos")
     assert response.text.strip().splitlines() == [response.text.splitlines()[0]]  # header row only
 
@@ -133,6 +135,6 @@ def test_csv_with_filters(client):
         ("image/png", "application/json"),  # nothing offered is acceptable: the default, not a 406
     ],
 )
-def test_accept_follows_media_ranges_and_q_values(client, accept, media_type):
+def test_accept_follows_media_ranges_and_q_values(client: TestClient, accept: str, media_type: str) -> None:
     response = client.get("/v1/observations", headers={"Accept": accept})
     assert response.headers["content-type"].split(";")[0] == media_type

@@ -1,13 +1,14 @@
 """/v1/ports: the four ports, by id or any of their names."""
 
 import pytest
+from fastapi.testclient import TestClient
 
 from tests.test_observations import FIGURES
 
 PORT_IDS = ["alataw", "bakti", "horgos", "urumqi"]
 
 
-def test_lists_the_four_ports(client):
+def test_lists_the_four_ports(client: TestClient) -> None:
     body = client.get("/v1/ports").json()
     assert [p["id"] for p in body["items"]] == PORT_IDS
     assert (body["total"], body["limit"], body["offset"]) == (4, 100, 0)
@@ -16,19 +17,19 @@ def test_lists_the_four_ports(client):
     assert alataw["links"] == {"self": "/v1/ports/alataw", "observations": "/v1/observations?port=alataw"}
 
 
-def test_paging(client):
+def test_paging(client: TestClient) -> None:
     body = client.get("/v1/ports?limit=2&offset=2").json()
     assert [p["id"] for p in body["items"]] == ["horgos", "urumqi"]
 
 
 @pytest.mark.parametrize("port", PORT_IDS)
-def test_each_port_with_its_figures(client, port):
+def test_each_port_with_its_figures(client: TestClient, port: str) -> None:
     body = client.get(f"/v1/ports/{port}").json()
     assert body["id"] == port
     assert {o["id"] for o in body["observations"]} == {i for i, f in FIGURES.items() if f["port"] == port}
 
 
-def test_horgos_is_a_port_without_figures(client):
+def test_horgos_is_a_port_without_figures(client: TestClient) -> None:
     assert client.get("/v1/ports/horgos").json()["observations"] == []
 
 
@@ -50,13 +51,13 @@ def test_horgos_is_a_port_without_figures(client):
         ("巴克图", "bakti"),
     ],
 )
-def test_other_spellings_address_the_same_port(client, spelling, port):
+def test_other_spellings_address_the_same_port(client: TestClient, spelling: str, port: str) -> None:
     response = client.get(f"/v1/ports/{spelling}")
     assert response.status_code == 200
     assert response.json()["id"] == port
 
 
-def test_port_metric(client):
+def test_port_metric(client: TestClient) -> None:
     body = client.get("/v1/ports/alataw/metrics/cargo_tonnage").json()
     assert [o["id"] for o in body["items"]] == ["alataw-cargo-tonnage-2023-01"]
     assert body["total"] == 1
@@ -74,7 +75,7 @@ def test_port_metric(client):
         ),
     ],
 )
-def test_unknown_port_or_metric_is_404_listing_the_valid_ids(client, url, valid):
+def test_unknown_port_or_metric_is_404_listing_the_valid_ids(client: TestClient, url: str, valid: list[str]) -> None:
     response = client.get(url)
     assert response.status_code == 404
     assert response.headers["content-type"] == "application/problem+json"
@@ -84,9 +85,9 @@ def test_unknown_port_or_metric_is_404_listing_the_valid_ids(client, url, valid)
     assert ", ".join(valid) in body["detail"]
 
 
-def test_names_by_language_with_their_source(client):
+def test_names_by_language_with_their_source(client: TestClient) -> None:
     names = client.get("/v1/ports/horgos").json()["names"]
-    by_language = {}
+    by_language: dict[str, list[str]] = {}
     for n in names:
         by_language.setdefault(n["language"], []).append(n["name"])
         assert n["source_url"].startswith("http")

@@ -9,12 +9,17 @@ import io
 import re
 import socket
 import sqlite3
+from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
+from typing import Any, cast
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import event
+from sqlalchemy import Connection, event
+from sqlalchemy.engine.interfaces import DBAPICursor, ExecutionContext
 from sqlmodel import SQLModel
 
 from app.main import create_app
@@ -28,28 +33,35 @@ OBSERVATIONS = 12_000
 
 
 @pytest.fixture(scope="module")
-def synthetic(tmp_path_factory):
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("synthetic") / "ports.db"
     build(OBSERVATIONS, path)
     return path
 
 
 @pytest.fixture(scope="module")
-def app(synthetic):
+def app(synthetic: Path) -> FastAPI:
     return create_app(Settings(database_url=f"sqlite:///{synthetic}"))
 
 
 @pytest.fixture(scope="module")
-def client(app):
+def client(app: FastAPI) -> Iterator[TestClient]:
     with TestClient(app) as client:
         yield client
 
 
-def statements(app, client, url):
+def statements(app: FastAPI, client: TestClient, url: str) -> list[tuple[str, Any]]:
     """Every SQL statement the app runs to answer `url`, with its parameters."""
-    seen = []
+    seen: list[tuple[str, Any]] = []
 
-    def record(_connection, _cursor, statement, parameters, _context, _executemany):
+    def record(
+        _connection: Connection,
+        _cursor: DBAPICursor,
+        statement: str,
+        parameters: Any,  # whatever the DB-API driver is given: a sequence or a mapping
+        _context: ExecutionContext | None,
+        _executemany: bool,
+    ) -> None:
         seen.append((statement, parameters))
 
     event.listen(app.state.engine, "before_cursor_execute", record)
@@ -90,7 +102,7 @@ ROUTE_URLS = [
 
 
 @pytest.mark.parametrize("url", ROUTE_URLS)
-def test_every_query_is_an_index_search(app, client, synthetic, url):
+def test_every_query_is_an_index_search(app: FastAPI, client: TestClient, synthetic: Path, url: str) -> None:
     """EXPLAIN QUERY PLAN of every statement the route runs: each table is reached through an index,
     in the order the list is cut, never by a scan of the table or a sort of what it found. The only
     SCAN of a table allowed is the first page of an unfiltered list, which walks the index in list
@@ -110,12 +122,18 @@ def test_every_query_is_an_index_search(app, client, synthetic, url):
     database.close()
 
 
-def overlaps(row, period_from, period_to):
+def overlaps(row: sqlite3.Row, period_from: str | None, period_to: str | None) -> bool:
     start, end = row["period_start"], row["period_end"]
     return (period_from is None or end >= period_from) and (period_to is None or start is None or start <= period_to)
 
 
-def expected_ids(synthetic, port=None, metric=None, period_from=None, period_to=None):
+def expected_ids(
+    synthetic: Path,
+    port: str | None = None,
+    metric: str | None = None,
+    period_from: str | None = None,
+    period_to: str | None = None,
+) -> list[str]:
     """The list, computed straight from the table with no index and no cleverness."""
     database = sqlite3.connect(f"file:{synthetic}?mode=ro", uri=True)
     database.row_factory = sqlite3.Row
@@ -131,9 +149,10 @@ def expected_ids(synthetic, port=None, metric=None, period_from=None, period_to=
     return [r["id"] for r in sorted(kept, key=lambda r: (r["period_end"], r["id"]))]
 
 
-def follow(client, url):
+def follow(client: TestClient, url: str | None) -> tuple[list[str], set[int | None]]:
     """Every item of a list, following links.next to the end, and the pages' totals."""
-    ids, totals = [], set()
+    ids: list[str] = []
+    totals: set[int | None] = set()
     while url:
         body = client.get(url).json()
         ids += [item["id"] for item in body["items"]]
@@ -150,7 +169,9 @@ def follow(client, url):
         {"metric": "freight_trains", "period_from": "2024-06-01"}, {"port": "kakaro", "period_from": "2020-12-01", "period_to": "2020-12-31"},
     ],
 )  # fmt: skip
-def test_following_next_returns_every_item_once_in_order(client, synthetic, filters):
+def test_following_next_returns_every_item_once_in_order(
+    client: TestClient, synthetic: Path, filters: dict[str, str]
+) -> None:
     query = "&".join(f"{k}={v}" for k, v in filters.items())
     ids, totals = follow(client, f"/v1/observations?limit=97&{query}")
     period = {k: date.fromisoformat(v) for k, v in filters.items() if k.startswith("period")}
@@ -163,7 +184,7 @@ def test_following_next_returns_every_item_once_in_order(client, synthetic, filt
     assert totals == {len(expected)}
 
 
-def test_pages_of_ports_and_sources_follow_next_to_the_end(client):
+def test_pages_of_ports_and_sources_follow_next_to_the_end(client: TestClient) -> None:
     ports, totals = follow(client, "/v1/ports?limit=300")
     assert len(ports) == len(set(ports)) == 800 and totals == {800}
     assert ports == sorted(ports)
@@ -171,7 +192,7 @@ def test_pages_of_ports_and_sources_follow_next_to_the_end(client):
     assert len(sources) == len(set(sources)) == 300  # one bulletin a month
 
 
-def test_next_is_also_a_link_header_and_relative(client):
+def test_next_is_also_a_link_header_and_relative(client: TestClient) -> None:
     response = client.get("/v1/observations?port=kakaka&limit=2&offset=3")
     next_link = response.json()["links"]["next"]
     assert next_link.startswith("/v1/observations?port=kakaka&limit=2&after=")
@@ -189,14 +210,14 @@ def test_next_is_also_a_link_header_and_relative(client):
     assert "link" not in last.headers
 
 
-def test_offset_still_skips_items(client):
+def test_offset_still_skips_items(client: TestClient) -> None:
     everything = client.get("/v1/observations?port=kakaka&limit=20").json()["items"]
     page = client.get("/v1/observations?port=kakaka&limit=5&offset=10").json()
     assert page["items"] == everything[10:15]
     assert page["offset"] == 10
 
 
-def test_a_period_matching_more_than_can_be_counted_has_a_null_total(client):
+def test_a_period_matching_more_than_can_be_counted_has_a_null_total(client: TestClient) -> None:
     body = client.get("/v1/observations?period_from=2001-01-01&limit=1").json()
     assert body["total"] is None and body["links"]["next"]
 
@@ -204,7 +225,9 @@ def test_a_period_matching_more_than_can_be_counted_has_a_null_total(client):
 @pytest.mark.parametrize(
     "url, where", [("/v1/ports/kakaka", {"port": "kakaka"}), ("/v1/metrics/cargo_tonnage", {"metric": "cargo_tonnage"})]
 )
-def test_details_embed_one_page_and_say_how_many(client, synthetic, url, where):
+def test_details_embed_one_page_and_say_how_many(
+    client: TestClient, synthetic: Path, url: str, where: dict[str, str]
+) -> None:
     body = client.get(url).json()
     expected = expected_ids(synthetic, where.get("port"), where.get("metric"))
     assert len(expected) > 100
@@ -213,7 +236,7 @@ def test_details_embed_one_page_and_say_how_many(client, synthetic, url, where):
     assert body["links"]["observations"] == "/v1/observations?" + "&".join(f"{k}={v}" for k, v in where.items())
 
 
-def test_a_404_does_not_list_800_ids(client):
+def test_a_404_does_not_list_800_ids(client: TestClient) -> None:
     response = client.get("/v1/ports/atlantis")
     assert response.status_code == 404
     body = response.json()
@@ -221,12 +244,17 @@ def test_a_404_does_not_list_800_ids(client):
     assert "800" in body["detail"] and "/v1/ports" in body["detail"]
 
 
-def test_the_bulk_csv_is_the_csv_pages_end_to_end(client):
-    pages, url = [], "/v1/observations?format=csv&limit=1000"
+def test_the_bulk_csv_is_the_csv_pages_end_to_end(client: TestClient) -> None:
+    pages: list[str] = []
+    url: str | None = "/v1/observations?format=csv&limit=1000"
     while url:
         response = client.get(url)
         pages.append(response.text)
-        url = re.match(r"<([^>]+)>", response.headers["link"])[1] if "link" in response.headers else None
+        url = (
+            cast(re.Match[str], re.match(r"<([^>]+)>", response.headers["link"]))[1]
+            if "link" in response.headers
+            else None
+        )
     header = pages[0].split("\r\n", 1)[0]
     concatenated = pages[0] + "".join(page.removeprefix(header + "\r\n") for page in pages[1:])
     bulk = client.get("/v1/downloads/observations.csv")
@@ -236,7 +264,7 @@ def test_the_bulk_csv_is_the_csv_pages_end_to_end(client):
     assert len(list(csv.reader(io.StringIO(bulk.text)))) == OBSERVATIONS + 1
 
 
-def test_downloads_carry_the_datasets_etag(client, synthetic):
+def test_downloads_carry_the_datasets_etag(client: TestClient, synthetic: Path) -> None:
     version = client.get("/healthz").json()["dataset_version"]
     for url in ("/v1/downloads/observations.csv", "/v1/downloads/ports.db"):
         etag = client.get(url).headers["etag"]
@@ -247,7 +275,7 @@ def test_downloads_carry_the_datasets_etag(client, synthetic):
     assert database.content == synthetic.read_bytes()
 
 
-def test_the_database_download_resumes_with_range(client, synthetic):
+def test_the_database_download_resumes_with_range(client: TestClient, synthetic: Path) -> None:
     part = client.get("/v1/downloads/ports.db", headers={"Range": "bytes=4096-8191"})
     assert part.status_code == 206
     assert part.content == synthetic.read_bytes()[4096:8192]
@@ -256,7 +284,7 @@ def test_the_database_download_resumes_with_range(client, synthetic):
     assert (resumed.status_code, resumed.content) == (206, synthetic.read_bytes()[100:])
 
 
-def test_a_killed_download_leaves_the_server_serving(synthetic, tmp_path):
+def test_a_killed_download_leaves_the_server_serving(synthetic: Path, tmp_path: Path) -> None:
     with uvicorn_server(synthetic, tmp_path / "server.log") as port:
         for _ in range(3):
             with socket.create_connection(("127.0.0.1", port)) as connection:

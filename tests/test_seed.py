@@ -9,6 +9,7 @@ import sys
 import time
 import tomllib
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -19,11 +20,11 @@ from tests.conftest import SEEDS
 ARTICLE_SHA256 = "0be896afe3b686b0c62ad6abc35f45c341f9183f774769b77ec8f9f029e1e38f"
 
 
-def sha256(path):
+def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def break_figure(seeds_dir, figure_id, field, value):
+def break_figure(seeds_dir: Path, figure_id: str, field: str, value: str) -> None:
     """Rewrite one field of one figure in figures.toml."""
     path = seeds_dir / "figures.toml"
     text = path.read_text(encoding="utf-8")
@@ -36,14 +37,14 @@ def break_figure(seeds_dir, figure_id, field, value):
     path.write_text("[[figure]]".join(blocks), encoding="utf-8")
 
 
-def test_article_is_byte_for_byte_as_received():
+def test_article_is_byte_for_byte_as_received() -> None:
     # The checksum of ../shared/seeds/xinhua-2023-02-09-xinjiang-land-ports.txt as received.
     ours = (SEEDS / "xinhua-2023-02-09-xinjiang-land-ports.txt").read_bytes()
     assert hashlib.sha256(ours).hexdigest() == ARTICLE_SHA256
     assert ours.endswith(" ■".encode()) and not ours.endswith(b"\n")
 
 
-def test_every_quote_is_at_its_offsets():
+def test_every_quote_is_at_its_offsets() -> None:
     seeds = load_seeds(SEEDS)
     text = seeds.sources[0].text
     for o in seeds.observations:
@@ -68,7 +69,9 @@ def test_every_quote_is_at_its_offsets():
         ("bakti-inspection-time-2023-02-09", "value", "20", "reads as 30, not 20"),
     ],
 )
-def test_a_bad_figure_stops_the_seed_naming_figure_and_quote(seeds_copy, tmp_path, figure_id, field, value, message):
+def test_a_bad_figure_stops_the_seed_naming_figure_and_quote(
+    seeds_copy: Path, tmp_path: Path, figure_id: str, field: str, value: str, message: str
+) -> None:
     break_figure(seeds_copy, figure_id, field, value)
     with pytest.raises(SeedError) as raised:
         seed(seeds_copy, tmp_path / "new.db")
@@ -78,14 +81,14 @@ def test_a_bad_figure_stops_the_seed_naming_figure_and_quote(seeds_copy, tmp_pat
     assert not (tmp_path / "new.db").exists()
 
 
-def test_an_unknown_field_stops_the_seed(seeds_copy, tmp_path):
+def test_an_unknown_field_stops_the_seed(seeds_copy: Path, tmp_path: Path) -> None:
     with (seeds_copy / "figures.toml").open("a") as f:
         f.write("valu = 3\n")  # a typo in the last figure
     with pytest.raises(SeedError, match="unknown fields valu"):
         seed(seeds_copy, tmp_path / "new.db")
 
 
-def test_a_failed_seed_leaves_the_existing_database_untouched(seeds_copy, tmp_path):
+def test_a_failed_seed_leaves_the_existing_database_untouched(seeds_copy: Path, tmp_path: Path) -> None:
     database = tmp_path / "ports.db"
     seed(SEEDS, database)
     before = sha256(database)
@@ -96,7 +99,7 @@ def test_a_failed_seed_leaves_the_existing_database_untouched(seeds_copy, tmp_pa
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ports.db", "seeds"]  # no half-built file left
 
 
-def test_seeding_twice_gives_the_same_bytes(tmp_path):
+def test_seeding_twice_gives_the_same_bytes(tmp_path: Path) -> None:
     first, second = tmp_path / "a.db", tmp_path / "b.db"
     seed(SEEDS, first)
     seed(SEEDS, second)
@@ -105,18 +108,18 @@ def test_seeding_twice_gives_the_same_bytes(tmp_path):
     assert sha256(first) == sha256(second)
 
 
-def run_seed_command(database, seeds_dir=SEEDS):
+def run_seed_command(database: Path, seeds_dir: Path = SEEDS) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "SEEDS_DIR": str(seeds_dir)}
     return subprocess.run([sys.executable, "-m", "app.seed"], env=env, capture_output=True, text=True, timeout=60)
 
 
-def test_seed_command_reports_what_it_wrote(tmp_path):
+def test_seed_command_reports_what_it_wrote(tmp_path: Path) -> None:
     result = run_seed_command(tmp_path / "ports.db")
     assert result.returncode == 0, result.stderr
     assert "4 ports, 4 metrics, 1 sources, 5 observations" in result.stdout
 
 
-def test_seed_command_fails_non_zero_and_says_why(seeds_copy, tmp_path):
+def test_seed_command_fails_non_zero_and_says_why(seeds_copy: Path, tmp_path: Path) -> None:
     break_figure(seeds_copy, "alataw-cargo-tonnage-2023-01", "value", "1200000")
     result = run_seed_command(tmp_path / "ports.db", seeds_copy)
     assert result.returncode == 1
@@ -126,26 +129,26 @@ def test_seed_command_fails_non_zero_and_says_why(seeds_copy, tmp_path):
     assert not (tmp_path / "ports.db").exists()
 
 
-def test_horgos_has_no_figures():
+def test_horgos_has_no_figures() -> None:
     figures = tomllib.loads((SEEDS / "figures.toml").read_text())["figure"]
     assert {f["port"] for f in figures} == {"urumqi", "alataw", "bakti"}
 
 
-def test_source_metadata():
+def test_source_metadata() -> None:
     source = load_seeds(SEEDS).sources[0]
     assert source.published == date(2023, 2, 9)
     assert source.publisher == "Xinhua News Agency"
     assert source.url == "https://english.news.cn/20230209/00008459e7a2499e98febae6b28a42bb/c.html"
 
 
-def test_a_name_shared_by_two_ports_stops_the_seed(seeds_copy, tmp_path):
+def test_a_name_shared_by_two_ports_stops_the_seed(seeds_copy: Path, tmp_path: Path) -> None:
     path = seeds_copy / "ports.toml"
     path.write_text(path.read_text().replace('name = "Baktu"', 'name = "Alatau"'))
     with pytest.raises(SeedError, match="'Alatau' would address both alataw and bakti"):
         seed(seeds_copy, tmp_path / "new.db")
 
 
-def test_a_killed_seed_leaves_the_database_whole_and_the_next_seed_cleans_up(seeds_copy, tmp_path):
+def test_a_killed_seed_leaves_the_database_whole_and_the_next_seed_cleans_up(seeds_copy: Path, tmp_path: Path) -> None:
     """SIGKILL `python -m app.seed` at points ever later in its build, from the moment its new file
     appears, until one run finishes first (or, on a machine too busy for that, a last one unkilled). The database must always be the old one or the new one,
     whole, and what the killed runs leave behind must break neither the server nor the next seed,
@@ -186,7 +189,7 @@ def test_a_killed_seed_leaves_the_database_whole_and_the_next_seed_cleans_up(see
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ports.db", "seeds"]
 
 
-def test_a_running_seeds_file_is_left_alone(tmp_path):
+def test_a_running_seeds_file_is_left_alone(tmp_path: Path) -> None:
     database = tmp_path / "ports.db"
     mine = database.with_name(f".ports.db.{os.getpid()}.new")  # as if this process were building
     mine.write_bytes(b"half built")

@@ -3,8 +3,10 @@
 import re
 from html import unescape
 from html.parser import HTMLParser
+from typing import Any, cast
 
 import pytest
+from fastapi.testclient import TestClient
 
 from app.source_view import Span, highlight
 from tests.test_http import assert_problem
@@ -13,11 +15,11 @@ SOURCE_ID = "xinhua-2023-02-09-xinjiang-land-ports"
 VIEW = f"/v1/sources/{SOURCE_ID}/view"
 
 
-def span(start, end, id):
+def span(start: int, end: int, id: str) -> Span:
     return Span(start, end, id, f"/v1/observations/{id}")
 
 
-def link(id):
+def link(id: str) -> str:
     return f'<a class="obs-link" href="/v1/observations/{id}">{id}</a>'
 
 
@@ -26,23 +28,25 @@ class Checker(HTMLParser):
 
     VOID = {"meta", "link", "br", "img", "input", "hr"}
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
-        self.stack, self.ids, self.elements = [], [], []
+        self.stack: list[str] = []
+        self.ids: list[str | None] = []
+        self.elements: list[tuple[str, dict[str, str | None]]] = []
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.elements.append((tag, dict(attrs)))
         if "id" in dict(attrs):
             self.ids.append(dict(attrs)["id"])
         if tag not in self.VOID:
             self.stack.append(tag)
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         assert self.stack and self.stack[-1] == tag, f"</{tag}> closes {self.stack}"
         self.stack.pop()
 
 
-def well_formed(html):
+def well_formed(html: str) -> Checker:
     checker = Checker()
     checker.feed(html)
     checker.close()
@@ -53,26 +57,26 @@ def well_formed(html):
 # highlight(): pure
 
 
-def test_no_spans_is_escaped_paragraphs():
+def test_no_spans_is_escaped_paragraphs() -> None:
     assert highlight('a < b & "c"\nd', []) == "<p>a &lt; b &amp; &quot;c&quot;</p>\n<p>d</p>"
 
 
-def test_one_span_is_one_mark_then_its_link():
+def test_one_span_is_one_mark_then_its_link() -> None:
     assert highlight("one two three", [span(4, 7, "x")]) == f'<p>one <mark id="obs-x">two</mark>{link("x")} three</p>'
 
 
-def test_spans_at_both_ends_of_the_text():
+def test_spans_at_both_ends_of_the_text() -> None:
     assert highlight("ab", [span(0, 1, "x"), span(1, 2, "y")]) == (
         f'<p><mark id="obs-x">a</mark>{link("x")}<mark id="obs-y">b</mark>{link("y")}</p>'
     )
 
 
-def test_adjacent_spans_are_separate_marks():
+def test_adjacent_spans_are_separate_marks() -> None:
     html = highlight("aaa bbb", [span(4, 7, "b"), span(0, 3, "a")])  # given in any order
     assert html == f'<p><mark id="obs-a">aaa</mark>{link("a")} <mark id="obs-b">bbb</mark>{link("b")}</p>'
 
 
-def test_a_span_inside_another_nests():
+def test_a_span_inside_another_nests() -> None:
     html = highlight("0123456789", [span(0, 10, "outer"), span(3, 6, "inner")])
     assert html == (
         f'<p><mark id="obs-outer">012<mark id="obs-inner">345</mark>{link("inner")}6789</mark>{link("outer")}</p>'
@@ -80,12 +84,12 @@ def test_a_span_inside_another_nests():
     well_formed(html)
 
 
-def test_identical_spans_nest_in_id_order():
+def test_identical_spans_nest_in_id_order() -> None:
     html = highlight("abc", [span(0, 3, "b"), span(0, 3, "a")])
     assert html == f'<p><mark id="obs-a"><mark id="obs-b">abc</mark>{link("b")}</mark>{link("a")}</p>'
 
 
-def test_crossing_spans_split_the_later_one():
+def test_crossing_spans_split_the_later_one() -> None:
     html = highlight("0123456789", [span(0, 6, "first"), span(3, 9, "second")])
     assert html == (
         f'<p><mark id="obs-first">012<mark id="obs-second">345</mark></mark>{link("first")}'
@@ -95,34 +99,35 @@ def test_crossing_spans_split_the_later_one():
     assert checker.ids == ["obs-first", "obs-second"]  # each id exactly once
 
 
-def test_a_line_break_splits_a_mark_into_two_paragraphs():
+def test_a_line_break_splits_a_mark_into_two_paragraphs() -> None:
     html = highlight("ab\ncd", [span(1, 4, "x")])
     assert html == f'<p>a<mark id="obs-x">b</mark></p>\n<p><mark>c</mark>{link("x")}d</p>'
     well_formed(html)
 
 
-def test_a_span_ending_at_a_line_break_keeps_its_link_in_its_paragraph():
+def test_a_span_ending_at_a_line_break_keeps_its_link_in_its_paragraph() -> None:
     assert highlight("ab\ncd", [span(0, 2, "x")]) == f'<p><mark id="obs-x">ab</mark>{link("x")}</p>\n<p>cd</p>'
 
 
-def test_text_and_ids_are_escaped():
+def test_text_and_ids_are_escaped() -> None:
     html = highlight("<script>alert(1)</script>", [Span(0, 8, 'x"><b', '/v1/observations/x"><b')])
     assert "<script>" not in html and "<b" not in html
     assert 'id="obs-x&quot;&gt;&lt;b"' in html
 
 
-def test_many_overlapping_spans_stay_well_formed_and_complete():
+def test_many_overlapping_spans_stay_well_formed_and_complete() -> None:
     text = "abcdefghijklmnopqrstuvwxyz\nabcdefghij"
     spans = [span(s, e, f"s{s}-{e}") for s, e in [(0, 5), (2, 8), (3, 4), (4, 30), (6, 7), (20, 36), (29, 37)]]
     html = highlight(text, spans)
     checker = well_formed(html)
-    assert sorted(checker.ids) == sorted(f"obs-{s.id}" for s in spans)
+    # cast: every mark has an id with a value, which the Checker records as str | None like any attribute
+    assert sorted(cast(list[str], checker.ids)) == sorted(f"obs-{s.id}" for s in spans)
     assert re.sub(r"<[^>]+>|\n", "", re.sub(r"<a [^>]+>[^<]*</a>", "", html)) == text.replace("\n", "")
     assert all(html.count(link(s.id)) == 1 for s in spans)
 
 
 @pytest.mark.parametrize("start, end", [(-1, 2), (2, 2), (3, 2), (0, 4)])
-def test_a_span_outside_the_text_is_refused(start, end):
+def test_a_span_outside_the_text_is_refused(start: int, end: int) -> None:
     with pytest.raises(ValueError):
         highlight("abc", [span(start, end, "x")])
 
@@ -131,26 +136,28 @@ def test_a_span_outside_the_text_is_refused(start, end):
 
 
 @pytest.fixture(scope="module")
-def page(client):
+def page(client: TestClient) -> str:
     response = client.get(VIEW)
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/html; charset=utf-8"
-    return response.text
+    text: str = response.text
+    return text
 
 
 @pytest.fixture(scope="module")
-def observations(client):
-    return client.get("/v1/observations").json()["items"]
+def observations(client: TestClient) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = client.get("/v1/observations").json()["items"]
+    return items
 
 
-def test_the_page_names_the_article(page):
+def test_the_page_names_the_article(page: str) -> None:
     assert "<h1>Wondrous Xinjiang: Busy land ports herald thriving foreign trade</h1>" in page
     assert "Xinhua News Agency" in page
     assert '<time datetime="2023-02-09">2023-02-09</time>' in page
     assert "https://english.news.cn/20230209/00008459e7a2499e98febae6b28a42bb/c.html" in page
 
 
-def test_the_page_is_for_phones_and_strict_csp(client, page):
+def test_the_page_is_for_phones_and_strict_csp(client: TestClient, page: str) -> None:
     checker = well_formed(page)
     tags = [tag for tag, _ in checker.elements]
     assert ("meta", {"name": "viewport", "content": "width=device-width, initial-scale=1"}) in checker.elements
@@ -159,13 +166,16 @@ def test_the_page_is_for_phones_and_strict_csp(client, page):
     addresses = [attrs.get("href") or attrs.get("src") for _, attrs in checker.elements if {"href", "src"} & set(attrs)]
     assert "/static/source-view.css" in addresses
     for address in addresses:
+        assert address is not None  # always true: href and src have values in this page
         assert address.startswith("/") and not address.startswith("//"), address
     css = client.get("/static/source-view.css")
     assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
     assert "url(" not in css.text and "@import" not in css.text  # nothing more to fetch
 
 
-def test_every_observation_is_marked_once_with_its_quote_and_link(page, observations):
+def test_every_observation_is_marked_once_with_its_quote_and_link(
+    page: str, observations: list[dict[str, Any]]
+) -> None:
     assert len(observations) == 5
     marks = dict(re.findall(r'<mark id="obs-([^"]+)">([^<]*)</mark>', page))
     assert set(marks) == {o["id"] for o in observations}
@@ -175,12 +185,12 @@ def test_every_observation_is_marked_once_with_its_quote_and_link(page, observat
         assert f'</mark><a class="obs-link" href="{o["href"]}">' in page
 
 
-def test_each_observation_links_to_its_mark(observations):
+def test_each_observation_links_to_its_mark(observations: list[dict[str, Any]]) -> None:
     for o in observations:
         assert o["source"]["view_href"] == f"{VIEW}#obs-{o['id']}"
 
 
-def test_the_article_text_is_all_there(client, page):
+def test_the_article_text_is_all_there(client: TestClient, page: str) -> None:
     text = client.get(f"/v1/sources/{SOURCE_ID}").json()["text"]
     article = page[page.index("<article") : page.index("</article>")]
     article = re.sub(r'<a class="obs-link"[^>]*>[^<]*</a>', "", article)
@@ -188,12 +198,12 @@ def test_the_article_text_is_all_there(client, page):
     assert unescape(shown) == text
 
 
-def test_unknown_source_is_a_404_problem(client):
+def test_unknown_source_is_a_404_problem(client: TestClient) -> None:
     body = assert_problem(client.get("/v1/sources/nope/view"), 404)
     assert body["valid_values"] == [SOURCE_ID]
 
 
-def test_the_view_is_in_the_openapi_schema(client):
+def test_the_view_is_in_the_openapi_schema(client: TestClient) -> None:
     operation = client.get("/openapi.json").json()["paths"]["/v1/sources/{source}/view"]["get"]
     assert "text/html" in operation["responses"]["200"]["content"]
     assert operation["responses"]["200"]["description"]

@@ -3,6 +3,8 @@ driven by Debian's Chromium through Playwright. No browser is ever downloaded: w
 /usr/bin/chromium these tests fail, saying what to install."""
 
 import os
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -10,6 +12,9 @@ from app.seed import seed
 from app.settings import PROJECT_ROOT
 from tests.conftest import SEEDS
 from tests.server import free_port, start_server, wait_until_up
+
+if TYPE_CHECKING:  # playwright itself is imported only once Chromium is known to be there
+    from playwright.sync_api import Browser, Page, Route
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"  # screenshots, kept by CI
@@ -26,7 +31,7 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The base URL of the app, served by uvicorn as in production."""
     database = tmp_path_factory.mktemp("live") / "ports.db"
     seed(SEEDS, database)
@@ -42,7 +47,7 @@ def live_server(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser() -> Iterator["Browser"]:
     if not os.access(CHROMIUM, os.X_OK):
         # A failure, not a skip: these tests are part of `make test`, and a skip would hide them.
         pytest.fail(
@@ -59,12 +64,12 @@ def browser():
 
 
 @pytest.fixture
-def browser_page(browser, live_server):
+def browser_page(browser: "Browser", live_server: str) -> Iterator["Page"]:
     """A fresh page that may only talk to the app: a request anywhere else is blocked, and fails the test."""
     context = browser.new_context()
-    outside = []
+    outside: list[str] = []
 
-    def only_the_app(route):
+    def only_the_app(route: "Route") -> None:
         if route.request.url.startswith(live_server + "/"):
             route.continue_()
         else:

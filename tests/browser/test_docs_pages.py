@@ -2,8 +2,10 @@
 real app under uvicorn serving a real seeded database. They must need nothing from outside the
 app's own origin, and must log no errors. Each page's screenshot goes to test-artifacts/."""
 
+from collections.abc import Iterator
+
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Browser, ConsoleMessage, Page, Response, expect
 
 from tests.browser.conftest import ARTIFACTS
 
@@ -15,26 +17,26 @@ SUMMARIES = ["List the ports", "One port's figures for one metric", "List and fi
 class Watched:
     """A page whose every request, and every sign of trouble, is written down."""
 
-    def __init__(self, page, base_url):
+    def __init__(self, page: Page, base_url: str) -> None:
         self.page = page
         self.base_url = base_url
-        self.requests = []
-        self.problems = []
+        self.requests: list[str] = []
+        self.problems: list[str] = []
         page.on("request", lambda request: self.requests.append(request.url))
         page.on("requestfailed", lambda request: self.problems.append(f"failed: {request.url} {request.failure}"))
         page.on("response", self.on_response)
         page.on("console", self.on_console)
         page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
 
-    def on_response(self, response):
+    def on_response(self, response: Response) -> None:
         if response.status >= 400:
             self.problems.append(f"HTTP {response.status}: {response.url}")
 
-    def on_console(self, message):
+    def on_console(self, message: ConsoleMessage) -> None:
         if message.type == "error":
             self.problems.append(f"console error: {message.text}")
 
-    def assert_clean(self):
+    def assert_clean(self) -> None:
         """Everything came from the app itself, and nothing went wrong."""
         self.page.wait_for_load_state("networkidle")  # late requests count too
         # ReDoc runs its search in a worker made from a blob: URL, which belongs to the page's own origin.
@@ -45,7 +47,7 @@ class Watched:
 
 
 @pytest.fixture
-def watched(browser, live_server, request):
+def watched(browser: Browser, live_server: str, request: pytest.FixtureRequest) -> Iterator[Watched]:
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
     page.set_default_timeout(15_000)
     watched = Watched(page, live_server)
@@ -56,7 +58,7 @@ def watched(browser, live_server, request):
     page.close()
 
 
-def test_swagger_ui_says_what_the_api_is(watched):
+def test_swagger_ui_says_what_the_api_is(watched: Watched) -> None:
     page = watched.page
     page.goto(watched.base_url + "/docs")
     info = page.locator(".swagger-ui .information-container")
@@ -69,7 +71,7 @@ def test_swagger_ui_says_what_the_api_is(watched):
     watched.assert_clean()
 
 
-def test_swagger_ui_try_it_out_shows_the_figure(watched):
+def test_swagger_ui_try_it_out_shows_the_figure(watched: Watched) -> None:
     page = watched.page
     page.goto(watched.base_url + "/docs")
     operation = page.locator(".opblock").filter(has=page.locator('[data-path="/v1/ports/{port}/metrics/{metric}"]'))
@@ -85,7 +87,7 @@ def test_swagger_ui_try_it_out_shows_the_figure(watched):
     watched.assert_clean()
 
 
-def test_redoc_says_what_the_api_is_and_renders_the_operations(watched):
+def test_redoc_says_what_the_api_is_and_renders_the_operations(watched: Watched) -> None:
     page = watched.page
     page.goto(watched.base_url + "/redoc")
     expect(page.locator("h1").first).to_contain_text(TITLE)

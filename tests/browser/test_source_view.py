@@ -1,33 +1,40 @@
 """The source view in a real browser: every quote highlighted once, each mark linked to its
 observation, and each observation's view_href landing on its mark."""
 
+from typing import Any
+
 import httpx
 import pytest
+from playwright.sync_api import Page, Route, ViewportSize
 
 from tests.browser.conftest import ARTIFACTS
 
 SOURCE_ID = "xinhua-2023-02-09-xinjiang-land-ports"
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 # Stricter than the one the app is deployed with: not even inline styles.
 STRICT_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; base-uri 'none'; form-action 'none'"
 
 
 @pytest.fixture(scope="module")
-def observations(live_server):
-    items = httpx.get(f"{live_server}/v1/observations").json()["items"]
+def observations(live_server: str) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = httpx.get(f"{live_server}/v1/observations").json()["items"]
     assert items
     return items
 
 
 @pytest.fixture
-def view(live_server):
+def view(live_server: str) -> str:
     return f"{live_server}/v1/sources/{SOURCE_ID}/view"
 
 
-def test_every_quote_is_highlighted_exactly_once(browser_page, view, observations):
+def test_every_quote_is_highlighted_exactly_once(
+    browser_page: Page, view: str, observations: list[dict[str, Any]]
+) -> None:
     page = browser_page
     page.set_viewport_size(PHONE)
-    assert page.goto(view).status == 200
+    response = page.goto(view)
+    assert response is not None  # goto answers None only for a same-document navigation
+    assert response.status == 200
 
     assert page.locator("script").count() == 0
     assert page.locator("style, [style]").count() == 0
@@ -47,7 +54,9 @@ def test_every_quote_is_highlighted_exactly_once(browser_page, view, observation
     page.screenshot(path=ARTIFACTS / "source-view.png", full_page=True)
 
 
-def test_each_mark_links_to_its_observation(browser_page, live_server, view, observations):
+def test_each_mark_links_to_its_observation(
+    browser_page: Page, live_server: str, view: str, observations: list[dict[str, Any]]
+) -> None:
     page = browser_page
     for observation in observations:
         page.goto(view)
@@ -58,7 +67,7 @@ def test_each_mark_links_to_its_observation(browser_page, live_server, view, obs
         assert response.value.json() == observation
 
 
-def test_view_href_lands_on_the_mark(browser_page, live_server, observations):
+def test_view_href_lands_on_the_mark(browser_page: Page, live_server: str, observations: list[dict[str, Any]]) -> None:
     page = browser_page
     page.set_viewport_size(PHONE)
     for observation in observations:
@@ -68,14 +77,14 @@ def test_view_href_lands_on_the_mark(browser_page, live_server, observations):
         assert 0 <= top < PHONE["height"]  # scrolled into view
 
 
-def test_the_page_works_under_a_strict_content_security_policy(browser_page, view):
+def test_the_page_works_under_a_strict_content_security_policy(browser_page: Page, view: str) -> None:
     page = browser_page
-    refused = []
+    refused: list[str] = []
     page.on(
         "console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None
     )
 
-    def with_csp(route):
+    def with_csp(route: Route) -> None:
         response = route.fetch()
         route.fulfill(response=response, headers={**response.headers, "content-security-policy": STRICT_CSP})
 

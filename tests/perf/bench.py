@@ -13,6 +13,7 @@ BENCH_WARMUP (seconds of discarded load per server and endpoint before the round
 Run with the bench venv's python from the checkout (make bench does); wrk must be on PATH.
 """
 
+import io
 import os
 import re
 import shutil
@@ -26,6 +27,7 @@ import time
 import urllib.request
 from importlib.metadata import version
 from pathlib import Path
+from typing import Literal, TypedDict, cast
 
 ROOT = Path(__file__).resolve().parents[2]
 DURATION = int(os.environ.get("BENCH_DURATION", "5"))
@@ -45,7 +47,8 @@ HTTP = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]
+        return port
 
 
 def get(url: str) -> tuple[int, bytes]:
@@ -59,7 +62,7 @@ def get(url: str) -> tuple[int, bytes]:
 class Server:
     """One uvicorn process (and its workers), in its own process group so that it can be ended whole."""
 
-    def __init__(self, name: str, target: str, env: dict, ready_path: str, logs: Path, workers: int = 1):
+    def __init__(self, name: str, target: str, env: dict[str, str], ready_path: str, logs: Path, workers: int = 1):
         self.name, self.ready_path, self.port = name, ready_path, free_port()
         # The same flags for every server; loop and http stay uvicorn's "auto" (uvloop and httptools).
         self.command = [
@@ -119,13 +122,32 @@ class Server:
 UNITS_MS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3, "h": 3600e3}
 
 
+class WrkResult(TypedDict):
+    """What one wrk run measured."""
+
+    rps: float
+    p50: float  # ms
+    p99: float  # ms
+    bad_status: int
+    socket_errors: int
+    socket_detail: str
+
+
+class Run(WrkResult):
+    rss: float  # MB, every process of the server, after the run
+
+
+Measure = Literal["rps", "p50", "p99", "rss"]
+
+
 def to_ms(text: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)([a-z]+)", text).groups()
+    # cast: wrk writes every latency as a number and a unit
+    number, unit = cast(re.Match[str], re.fullmatch(r"([\d.]+)([a-z]+)", text)).groups()
     return float(number) * UNITS_MS[unit]
 
 
-def parse_wrk(output: str) -> dict:
-    def find(pattern):
+def parse_wrk(output: str) -> WrkResult:
+    def find(pattern: str) -> re.Match[str]:
         match = re.search(pattern, output, re.M)
         if not match:
             raise RuntimeError(f"cannot read {pattern!r} in wrk's output:\n{output}")
@@ -145,7 +167,7 @@ def parse_wrk(output: str) -> dict:
     }
 
 
-def wrk(url: str, seconds: int) -> dict:
+def wrk(url: str, seconds: int) -> WrkResult:
     command = ["wrk", "-t2", "-c64", f"-d{seconds}s", "--latency", url]
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
@@ -167,22 +189,23 @@ def main() -> int:
         print("bench: wrk is not installed (make bench installs it with apt-get)", file=sys.stderr)
         return 2
     # Progress lines in order with the seed's output, even when make's output goes to a pipe.
-    sys.stdout.reconfigure(line_buffering=True)
+    # cast: typeshed types sys.stdout as a TextIO, which has no reconfigure; it is a TextIOWrapper.
+    cast(io.TextIOWrapper, sys.stdout).reconfigure(line_buffering=True)
     # Servers run in their own process groups, so Ctrl-C does not reach them: the finally below
     # ends them. A SIGTERM or SIGHUP to the benchmark goes through it too.
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, lambda signum, frame: sys.exit(128 + signum))
 
-    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp_dir:
+        tmp = Path(tmp_dir)
         database = tmp / "ports.db"
         api_env = {"DATABASE_URL": f"sqlite:///{database}"}
         subprocess.run([sys.executable, "-m", "app.seed"], cwd=ROOT, env={**os.environ, **api_env}, check=True)
 
         servers: list[Server] = []
 
-        def start(*args, **kwargs) -> Server:
-            servers.append(Server(*args, logs=tmp, **kwargs))
+        def start(name: str, target: str, env: dict[str, str], ready_path: str, workers: int = 1) -> Server:
+            servers.append(Server(name, target, env, ready_path, logs=tmp, workers=workers))
             return servers[-1]
 
         try:
@@ -224,14 +247,14 @@ def main() -> int:
             for server, path in targets:
                 wrk(server.url(path), WARMUP)
 
-            runs: dict[tuple, list[dict]] = {target: [] for target in targets}
+            runs: dict[tuple[Server, str], list[Run]] = {target: [] for target in targets}
             for round_ in range(ROUNDS):
                 # Each round starts with another block, and every other round runs each block
                 # backwards, so that no server always goes first or last.
                 shift = round_ % len(blocks)
                 for block in blocks[shift:] + blocks[:shift]:
                     for server, path in block if round_ % 2 == 0 else block[::-1]:
-                        run = wrk(server.url(path), DURATION) | {"rss": server.rss_mb()}
+                        run: Run = {**wrk(server.url(path), DURATION), "rss": server.rss_mb()}
                         runs[server, path].append(run)
                         print(
                             f"round {round_ + 1}/{ROUNDS}  {label(server, path)} {run['rps']:>9.0f} req/s"
@@ -245,8 +268,15 @@ def main() -> int:
     return 0
 
 
-def report(runs, api, api2, ceiling, datasette, startups) -> None:
-    def median(server, path, key):
+def report(
+    runs: dict[tuple[Server, str], list[Run]],
+    api: Server,
+    api2: Server,
+    ceiling: Server,
+    datasette: Server,
+    startups: list[float],
+) -> None:
+    def median(server: Server, path: str, key: Measure) -> float:
         return statistics.median(run[key] for run in runs[server, path])
 
     print()
@@ -256,10 +286,10 @@ def report(runs, api, api2, ceiling, datasette, startups) -> None:
         f"datasette {version('datasette')}; load average after: {load_average()}"
     )
 
-    def errors(server, path):
+    def errors(server: Server, path: str) -> int:
         return sum(run["bad_status"] + run["socket_errors"] for run in runs[server, path])
 
-    def ratio(a, b):
+    def ratio(a: tuple[Server, str], b: tuple[Server, str]) -> float:
         """Median over rounds of a's req/s over b's in the same round: b ran next to a."""
         return statistics.median(x["rps"] / y["rps"] for x, y in zip(runs[a], runs[b], strict=True))
 

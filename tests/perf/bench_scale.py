@@ -22,8 +22,10 @@ import statistics
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from app.seed import seed
@@ -146,8 +148,8 @@ class Result:
 
 def next_of(body: bytes) -> str | None:
     """The next page: this API's links.next, Datasette's next_url (made relative)."""
-    document = json.loads(body)
-    link = document.get("links", {}).get("next") if "links" in document else document.get("next_url")
+    document: dict[str, Any] = json.loads(body)
+    link: str | None = document.get("links", {}).get("next") if "links" in document else document.get("next_url")
     if link and link.startswith("http"):
         parts = urlsplit(link)
         link = f"{parts.path}?{parts.query}"
@@ -157,6 +159,7 @@ def next_of(body: bytes) -> str | None:
 def measure(server: Server, probes: list[dict[str, str]], first_page: str, bulk: str) -> Result:
     result = Result(start_s=server.wait_ready())
     client = Client(server.port)
+    path: str | None  # each probe's, then each page's, until no page follows
     for variant in probes:
         for name, path in variant.items():
             status, body, _, seconds = client.get(path)
@@ -236,17 +239,18 @@ def table(all_results: dict[int, dict[str, Result]]) -> str:
     head = "| | " + " | ".join(f"{server} at {size:,}" for size in sizes for server in ("API", "Datasette")) + " |"
     lines = [head, "|---" * (1 + 2 * len(sizes)) + "|"]
 
-    def row(label: str, cell) -> None:
+    def row(label: str, cell: Callable[[Result], str]) -> None:
         cells = [cell(all_results[size][server]) for size in sizes for server in ("api", "datasette")]
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
 
     row("start to first 200", lambda r: f"{r.start_s:.2f} s")
     row("RSS after probes and bulk", lambda r: f"{r.rss_mb:.0f} MB")
     for probe in probes:
-        row(
-            f"{probe}: first answer, median (max)",
-            lambda r, p=probe: f"{statistics.median(r.first_ms[p]):.1f} ({max(r.first_ms[p]):.1f}) ms",
-        )
+
+        def first_answers(r: Result, p: str = probe) -> str:
+            return f"{statistics.median(r.first_ms[p]):.1f} ({max(r.first_ms[p]):.1f}) ms"
+
+        row(f"{probe}: first answer, median (max)", first_answers)
     row("1st page following next", lambda r: f"{r.page_1_ms:.1f} ms")
     row(f"{PAGES}th page following next", lambda r: f"{r.page_100_ms:.1f} ms")
     row("largest answer", lambda r: f"{r.largest_bytes / 1024:,.0f} KB")

@@ -8,6 +8,7 @@ the database this API reads."""
 import os
 
 from starlette.applications import Starlette
+from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 from starlette.testclient import TestClient
@@ -16,7 +17,7 @@ from app.main import app as api
 
 
 def capture(paths: list[str]) -> dict[tuple[str, bytes], tuple[bytes, str]]:
-    responses = {}
+    responses: dict[tuple[str, bytes], tuple[bytes, str]] = {}
     # The `with` runs this API's lifespan, which loads the dataset.
     with TestClient(api) as client:
         for path in paths:
@@ -30,7 +31,7 @@ def capture(paths: list[str]) -> dict[tuple[str, bytes], tuple[bytes, str]]:
 RESPONSES = capture(os.environ["BENCH_PATHS"].split())
 
 
-async def serve(request):
+async def serve(request: Request) -> Response:
     # Keyed by the raw scope, not request.url, which would build a URL object per request.
     body, content_type = RESPONSES[request.scope["path"], request.scope["query_string"]]
     return Response(body, media_type=content_type)

@@ -23,7 +23,7 @@ import tomllib
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from app import models
 from app.seed import build_database, port_keys, write_atomically
@@ -176,7 +176,7 @@ class Generator:
         start, _ = self.month(m)
         return f"synthetic-bulletin-{start:%Y-%m}"
 
-    def figures(self, m: int) -> list[dict]:
+    def figures(self, m: int) -> list[dict[str, Any]]:
         """The figures of month `m`, in id order, their quotes placed one after another in its text."""
         start, end = self.month(m)
         month = Month(start, end, f"{start:%B %Y}", f"{start:%Y-%m}", self.source_id(m))
@@ -195,7 +195,7 @@ class Generator:
             offset = figure["quote_end"] + 1
         return figures
 
-    def figure(self, n: int, port_id: str, port_name: str, metric: MetricText, month: Month) -> dict:
+    def figure(self, n: int, port_id: str, port_name: str, metric: MetricText, month: Month) -> dict[str, Any]:
         digest = hashlib.blake2b(n.to_bytes(8, "little"), digest_size=8).digest()
         qualifier = QUALIFIER_NAMES[digest[0] % len(QUALIFIER_NAMES)]
         value = 100 + int.from_bytes(digest[1:4], "little") % 2_000_000
@@ -260,7 +260,7 @@ class Generator:
             )
         return sources
 
-    def observations(self) -> Iterator[dict]:
+    def observations(self) -> Iterator[dict[str, Any]]:
         """Month by month, so in list order (period_end, id), and never more than a month in memory."""
         for m in range(MONTHS):
             yield from self.figures(m)
