@@ -1,6 +1,5 @@
 """Every test runs against the real app and a real SQLite file, seeded from the real seeds."""
 
-import hashlib
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,13 +10,8 @@ from fastapi.testclient import TestClient
 
 from app.main import create_app
 from app.seed import seed
-from app.settings import PROJECT_ROOT, Settings
-
-SEEDS = PROJECT_ROOT / "seeds"
-
-
-def file_sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+from app.settings import Settings
+from tests.helpers import SEEDS, file_sha256
 
 
 @pytest.fixture(scope="session")

@@ -14,14 +14,14 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.helpers import FIGURES, PROBLEM
 from tests.server import uvicorn_server
-from tests.test_observations import FIGURES
 
 # An answer as (status, headers with lower-case names, body), however it was fetched.
 Answer = tuple[int, dict[str, str], bytes]
 Get = Callable[[str, dict[str, str]], Answer]
 
-PROBLEM = "application/problem+json"
+
 PORTS = ["alataw", "bakti", "horgos", "urumqi"]
 METRICS = ["cargo_tonnage", "freight_trains", "inspection_time", "vehicle_crossings"]
 OBSERVATIONS = sorted(FIGURES)

@@ -5,10 +5,11 @@ from datetime import date
 import pytest
 from fastapi.testclient import TestClient
 
-from app.api.observations import BIBTEX_EXAMPLE, CSL_JSON_EXAMPLE, citation_format
+from app.api.examples import BIBTEX_EXAMPLE, CSL_JSON_EXAMPLE
+from app.api.observations import citation_format
 from app.citations import BIBTEX, CSL_JSON, bibtex, bibtex_key, bibtex_text, bibtex_url, csl_json, quote_note
 from app.schemas import CslItem, Observation, SourceDetail
-from tests.test_http import assert_problem
+from tests.helpers import assert_problem
 
 ALATAW = "alataw-cargo-tonnage-2023-01"
 URL = f"/v1/observations/{ALATAW}/citation"

@@ -14,7 +14,7 @@ from app.db import DatabaseError, check_database
 from app.main import create_app
 from app.seed import seed
 from app.settings import Settings
-from tests.conftest import SEEDS
+from tests.helpers import SEEDS
 from tests.server import free_port, start_server, wait_until_up
 
 

@@ -1,21 +1,9 @@
 """HTTP behaviour every route shares: methods, HEAD, problem details for every client error."""
 
-from typing import Any
-
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-PROBLEM = "application/problem+json"
-
-
-def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
-    assert response.status_code == status
-    assert response.headers["content-type"] == PROBLEM
-    body: dict[str, Any] = response.json()
-    assert body["status"] == status
-    assert body["title"] and body["detail"]
-    return body
+from tests.helpers import assert_problem
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])

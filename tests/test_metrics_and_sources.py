@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 
 from app.db import open_readonly
 from app.seed import content_version
-from tests.test_observations import FIGURES
+from tests.helpers import FIGURES
 
 METRIC_IDS = ["cargo_tonnage", "freight_trains", "inspection_time", "vehicle_crossings"]
 SOURCE_ID = "xinhua-2023-02-09-xinjiang-land-ports"

@@ -6,34 +6,8 @@ import io
 import pytest
 from fastapi.testclient import TestClient
 
-# The figures table: what the article states, and nothing else.
-FIGURES = {
-    "urumqi-freight-trains-2023-02-06": {
-        "port": "urumqi", "metric": "freight_trains", "value": 6500, "unit": "trains", "qualifier": "exact",
-        "period_start": None, "period_end": "2023-02-06", "yoy_change_pct": None, "yoy_qualifier": None,
-        "prior_year_value": None, "prior_year_qualifier": None, "value_text": "6,500th",
-    },
-    "alataw-cargo-tonnage-2023-01": {
-        "port": "alataw", "metric": "cargo_tonnage", "value": 1110000, "unit": "tonnes", "qualifier": "more_than",
-        "period_start": "2023-01-01", "period_end": "2023-01-31", "yoy_change_pct": 12.8, "yoy_qualifier": "exact",
-        "prior_year_value": 983606.55, "prior_year_qualifier": "more_than", "value_text": "more than 1.11 million tonnes",
-    },
-    "bakti-vehicle-crossings-2023-01": {
-        "port": "bakti", "metric": "vehicle_crossings", "value": 3800, "unit": "vehicles", "qualifier": "more_than",
-        "period_start": "2023-01-01", "period_end": "2023-01-31", "yoy_change_pct": 156, "yoy_qualifier": "more_than",
-        "prior_year_value": None, "prior_year_qualifier": None, "value_text": "exceeded 3,800",
-    },
-    "bakti-cargo-tonnage-2023-01": {
-        "port": "bakti", "metric": "cargo_tonnage", "value": 34106, "unit": "tonnes", "qualifier": "more_than",
-        "period_start": "2023-01-01", "period_end": "2023-01-31", "yoy_change_pct": 125, "yoy_qualifier": "exact",
-        "prior_year_value": 15124.61, "prior_year_qualifier": "more_than", "value_text": "over 34,106 tonnes",
-    },
-    "bakti-inspection-time-2023-02-09": {
-        "port": "bakti", "metric": "inspection_time", "value": 30, "unit": "minutes", "qualifier": "at_most",
-        "period_start": None, "period_end": "2023-02-09", "yoy_change_pct": None, "yoy_qualifier": None,
-        "prior_year_value": None, "prior_year_qualifier": None, "value_text": "within half an hour",
-    },
-}  # fmt: skip
+from app.api.examples import CSV_EXAMPLE
+from tests.helpers import FIGURES
 
 
 @pytest.fixture(scope="module")
@@ -138,3 +112,7 @@ def test_csv_with_filters(client: TestClient) -> None:
 def test_accept_follows_media_ranges_and_q_values(client: TestClient, accept: str, media_type: str) -> None:
     response = client.get("/v1/observations", headers={"Accept": accept})
     assert response.headers["content-type"].split(";")[0] == media_type
+
+
+def test_the_schemas_csv_example_is_real_output(client: TestClient) -> None:
+    assert client.get("/v1/observations?port=alataw&format=csv").text == CSV_EXAMPLE

@@ -20,7 +20,7 @@ from app.figures import fold_name
 from app.main import create_app
 from app.seed import load_seeds
 from app.settings import Settings
-from tests.conftest import SEEDS
+from tests.helpers import SEEDS
 
 if TYPE_CHECKING:  # schemathesis names the type of an OpenAPI case for type checkers only
     from schemathesis.specs.openapi.schemas import OpenApiCase

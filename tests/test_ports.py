@@ -3,7 +3,7 @@
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.test_observations import FIGURES
+from tests.helpers import FIGURES
 
 PORT_IDS = ["alataw", "bakti", "horgos", "urumqi"]
 

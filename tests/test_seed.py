@@ -15,7 +15,7 @@ import pytest
 
 from app.db import check_database
 from app.seed import SeedError, load_seeds, remove_leftovers, seed
-from tests.conftest import SEEDS
+from tests.helpers import SEEDS
 
 ARTICLE_SHA256 = "0be896afe3b686b0c62ad6abc35f45c341f9183f774769b77ec8f9f029e1e38f"
 

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.source_view import Span, highlight
-from tests.test_http import assert_problem
+from tests.helpers import assert_problem
 
 SOURCE_ID = "xinhua-2023-02-09-xinjiang-land-ports"
 VIEW = f"/v1/sources/{SOURCE_ID}/view"

@@ -2,7 +2,6 @@ from fastapi import APIRouter, Request, Response
 
 from app import links
 from app.api.deps import After, DatasetDep, Limit, MetricKey, Offset, page
-from app.api.ports import EMBEDDED
 from app.api.problems import error_responses
 from app.dataset import ObservationFilter
 from app.schemas import Metric, MetricDetail, Page
@@ -38,6 +37,4 @@ def list_metrics(
 )
 def get_metric(dataset: DatasetDep, metric: MetricKey) -> MetricDetail:
     found = dataset.metric(metric)
-    where = ObservationFilter(metric=found.id)
-    observations = dataset.observations(where, None, EMBEDDED, 0).items
-    return MetricDetail(**found.model_dump(), observations=observations, observations_total=dataset.count(where))
+    return MetricDetail(**found.model_dump(), **dataset.embedded(ObservationFilter(metric=found.id)))

@@ -17,11 +17,11 @@ from app.api.deps import (
     next_page,
     page,
 )
+from app.api.examples import BIBTEX_EXAMPLE, CSL_JSON_EXAMPLE, CSV_EXAMPLE
 from app.api.problems import InvalidParameter, error_responses
 from app.citations import BIBTEX, CSL_JSON, bibtex, csl_json
 from app.dataset import Dataset, NotFound, ObservationFilter
 from app.negotiation import preferred
-from app.observations_csv import COLUMNS as CSV_COLUMNS
 from app.observations_csv import MEDIA_TYPE as CSV_MEDIA_TYPE
 from app.observations_csv import to_csv
 from app.schemas import CslItem, Observation, Page
@@ -29,55 +29,6 @@ from app.schemas import CslItem, Observation, Page
 router = APIRouter(prefix=links.OBSERVATIONS, tags=["observations"])
 
 VARY_ACCEPT = {"Vary": "Accept"}  # the representation depends on Accept
-CSV_EXAMPLE = (
-    ",".join(CSV_COLUMNS) + "\r\n"
-    "alataw-cargo-tonnage-2023-01,alataw,cargo_tonnage,1110000,tonnes,more_than,more than 1.11 million tonnes,"
-    "tonnes,cargo transported,2023-01-01,2023-01-31,in January,12.8,exact,up 12.8 percent year on year,"
-    '983606.55,more_than,xinhua-2023-02-09-xinjiang-land-ports,"The Alataw port, ...",965,1212,\r\n'
-)
-
-# Real output for alataw-cargo-tonnage-2023-01; tests/test_citations.py keeps them so.
-ALATAW_QUOTE = (
-    "The Alataw port, one of the important ports for China-Europe freight trains, has also seen a boom in freight "
-    "volume since the beginning of this year, with more than 1.11 million tonnes of cargo transported in January, "
-    "up 12.8 percent year on year."
-)
-ALATAW_NOTE = (
-    "Figure alataw-cargo-tonnage-2023-01 was read from characters 965–1212 (counted from 0, end excluded) "
-    f"of the article text: “{ALATAW_QUOTE}”"
-)
-CSL_JSON_EXAMPLE = [
-    {
-        "id": "alataw-cargo-tonnage-2023-01",
-        "type": "article-newspaper",
-        "title": "Wondrous Xinjiang: Busy land ports herald thriving foreign trade",
-        "container-title": "Xinhua News Agency",
-        "publisher": "Xinhua News Agency",
-        "issued": {"date-parts": [[2023, 2, 9]]},
-        "URL": "https://english.news.cn/20230209/00008459e7a2499e98febae6b28a42bb/c.html",
-        "language": "en",
-        "note": ALATAW_NOTE,
-        "custom": {
-            "observation": "/v1/observations/alataw-cargo-tonnage-2023-01",
-            "quote": ALATAW_QUOTE,
-            "start": 965,
-            "end": 1212,
-        },
-    }
-]
-BIBTEX_EXAMPLE = (
-    "@article{alataw-cargo-tonnage-2023-01,\n"
-    "  title     = {{Wondrous Xinjiang: Busy land ports herald thriving foreign trade}},\n"
-    "  journal   = {Xinhua News Agency},\n"
-    "  publisher = {Xinhua News Agency},\n"
-    "  year      = {2023},\n"
-    "  month     = feb,\n"
-    "  date      = {2023-02-09},\n"
-    "  url       = {https://english.news.cn/20230209/00008459e7a2499e98febae6b28a42bb/c.html},\n"
-    "  note      = {" + ALATAW_NOTE + "},\n"
-    "}\n"
-)
-
 ObservationKey = Annotated[
     str,
     Path(max_length=200, json_schema_extra=PRINTABLE_SCHEMA, description="Observation id.", examples=OBSERVATION_IDS),

@@ -8,8 +8,6 @@ from app.schemas import Observation, Page, Port, PortDetail
 
 router = APIRouter(prefix=links.PORTS, tags=["ports"])
 
-EMBEDDED = 100  # observations embedded in a port's own answer; the rest are a link away
-
 
 @router.get(
     "",
@@ -40,9 +38,7 @@ def list_ports(
 )
 def get_port(dataset: DatasetDep, port: PortKey) -> PortDetail:
     found = dataset.port(port)
-    where = ObservationFilter(port=found.id)
-    observations = dataset.observations(where, None, EMBEDDED, 0).items
-    return PortDetail(**found.model_dump(), observations=observations, observations_total=dataset.count(where))
+    return PortDetail(**found.model_dump(), **dataset.embedded(ObservationFilter(port=found.id)))
 
 
 @router.get(

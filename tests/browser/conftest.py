@@ -10,7 +10,7 @@ import pytest
 
 from app.seed import seed
 from app.settings import PROJECT_ROOT
-from tests.conftest import SEEDS
+from tests.helpers import SEEDS
 from tests.server import free_port, start_server, wait_until_up
 
 if TYPE_CHECKING:  # playwright itself is imported only once Chromium is known to be there
