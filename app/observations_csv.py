@@ -1,13 +1,12 @@
 """Observations as CSV (RFC 4180, a header row, CRLF line ends): the CSV pages of /v1/observations
 and the bulk download are written by these functions, and by nothing else.
 
-Pure functions: observation_record()s in, text out.
+Pure: rows of values in COLUMNS order in (app.dataset.csv_rows makes them), text out.
 """
 
 import csv
 import io
-from collections.abc import Iterable
-from operator import itemgetter
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 MEDIA_TYPE = "text/csv; charset=utf-8; header=present"
@@ -17,21 +16,13 @@ COLUMNS = [
     "prior_year_value", "prior_year_qualifier", "source_id", "quote", "quote_start", "quote_end", "note",
 ]  # fmt: skip
 
-# A record's fields in COLUMNS order: its own, then its source's flattened (source_id, quote,
-# quote_start, quote_end), then the note. csv.writer writes None as an empty field.
-_OWN_FIELDS = itemgetter(*COLUMNS[: COLUMNS.index("source_id")])
-_SOURCE_FIELDS = itemgetter("id", "quote", "start", "end")
 
-
-def csv_values(record: dict[str, Any]) -> tuple[Any, ...]:
-    """One observation (an observation_record) as a CSV row, in COLUMNS order."""
-    return (*_OWN_FIELDS(record), *_SOURCE_FIELDS(record["source"]), record["note"])
-
-
-def to_csv(records: Iterable[dict[str, Any]], header: bool = True) -> str:
+def to_csv(rows: Iterable[Sequence[Any]], header: bool = True) -> str:
+    """CSV text of `rows`, each a row of values in COLUMNS order (dataset.csv_rows makes them);
+    csv.writer writes None as an empty field."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)  # RFC 4180: CRLF line ends, quotes where needed
     if header:
         writer.writerow(COLUMNS)
-    writer.writerows(csv_values(record) for record in records)
+    writer.writerows(rows)
     return buffer.getvalue()

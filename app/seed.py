@@ -23,7 +23,7 @@ from sqlalchemy import Connection, create_engine, insert, select
 from sqlmodel import SQLModel
 
 from app import models
-from app.dataset import observation_records
+from app.dataset import all_csv_rows
 from app.figures import QUALIFIERS, FigureError, check_figure, fold_name, half_unit, prior_year_value
 from app.observations_csv import to_csv
 from app.settings import PROJECT_ROOT, get_settings
@@ -221,9 +221,9 @@ def with_prior_year(observation: dict[str, Any]) -> dict[str, Any]:
 def write_observations_csv(connection: Connection) -> None:
     """The bulk download, written once here from the rows as the API reads them, in list order:
     parts of CSV_PART_ROWS observations, zlib-compressed (about a fifth of the text)."""
-    records = observation_records(connection)
+    rows = all_csv_rows(connection)
     part = 0
-    while batch := list(itertools.islice(records, CSV_PART_ROWS)):
+    while batch := list(itertools.islice(rows, CSV_PART_ROWS)):
         text = to_csv(batch, header=part == 0)
         row = models.ObservationsCsvPart(part=part, observations=len(batch), csv=zlib.compress(text.encode(), 1))
         connection.execute(insert(models.ObservationsCsvPart).values(**row.model_dump()))

@@ -295,3 +295,21 @@ def test_a_killed_download_leaves_the_server_serving(synthetic: Path, tmp_path: 
         for url in ("/healthz", "/v1/observations?port=kakaka", "/v1/downloads/observations.csv"):
             assert httpx.get(f"http://127.0.0.1:{port}{url}", timeout=30).status_code == 200
     assert "Traceback" not in (tmp_path / "server.log").read_text()
+
+
+def test_csv_rows_hold_the_values_of_the_json_items(client: TestClient) -> None:
+    """CSV is written from the rows without a model per row: the two projections must agree."""
+    items = client.get("/v1/observations?limit=1000&after=2010-01-31~").json()["items"]
+    rows = list(
+        csv.DictReader(io.StringIO(client.get("/v1/observations?limit=1000&after=2010-01-31~&format=csv").text))
+    )
+    assert len(rows) == len(items) == 1000
+    for item, row in zip(items, rows, strict=True):
+        flat = {
+            **item,
+            "source_id": item["source"]["id"],
+            "quote": item["source"]["quote"],
+            "quote_start": item["source"]["start"],
+            "quote_end": item["source"]["end"],
+        }
+        assert row == {name: "" if flat[name] is None else str(flat[name]) for name in row}, item["id"]

@@ -121,11 +121,12 @@ def list_observations(
     accept: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Page[Any] | Response:
     where = observation_filter(dataset, port, metric, period_from, period_to)
-    found = dataset.observations(where, after, limit, offset)
     response.headers.update(VARY_ACCEPT)
     if wants_csv(format, accept):
-        next_page(request, response, found)
-        return Response(to_csv(found.items), media_type=CSV_MEDIA_TYPE, headers=dict(response.headers))
+        csv_page = dataset.observations_csv(where, after, limit, offset)
+        next_page(request, response, csv_page)
+        return Response(to_csv(csv_page.items), media_type=CSV_MEDIA_TYPE, headers=dict(response.headers))
+    found = dataset.observations(where, after, limit, offset)
     return page(request, response, found, dataset.count(where), limit, offset)
 
 

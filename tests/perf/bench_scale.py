@@ -4,7 +4,8 @@ The 5 are the article's (app.seed); the others are synthetic (tests/perf/synthet
 into .bench-scale/ and reused until the migrations, the builder or the generator change. For each size, each server in
 turn runs alone under the same uvicorn, one worker, on the loopback, and is measured as a new user
 would meet it:
-- start: from the process starting to its first 200 on a data URL;
+- start: from the process starting to its first 200 on a data URL (the file read through first,
+  for both: see read_through);
 - first answers: each probe route five times, on five URLs it has not seen (other ports, periods,
   page sizes), so that nothing is answered from a cache; the 1st and the 100th page following `next`;
 - RSS after the probes, and the largest answer;
@@ -203,8 +204,19 @@ def measure(server: Server, probes: list[dict[str, str]], first_page: str, bulk:
     return result
 
 
+def read_through(path: Path) -> None:
+    """Read the file once, so that both servers meet it in the operating system's page cache, as
+    a replica that has served for a while does. Left cold (this machine reclaims idle page cache),
+    every first answer waited on random reads from disk, the same for both servers, and the
+    numbers varied by 3x from run to run with no change to either."""
+    with path.open("rb") as f:
+        while f.read(8 << 20):
+            pass
+
+
 def run(size: int, logs: Path) -> dict[str, Result]:
     path = database(size)
+    read_through(path)
     sample = Sample.of(path)
     results = {}
     api = Server("api", "app.main:app", {"DATABASE_URL": f"sqlite:///{path}"}, "/v1/observations?limit=1", logs)
