@@ -14,9 +14,12 @@ from app.schemas import Page, PageLinks
 
 
 async def get_dataset(request: Request) -> AsyncIterator[Dataset]:
-    """The queries of this request, on a connection of its own from the read-only engine. Async,
-    though the queries are not: taking a pooled connection and giving it back cost microseconds,
-    and as a sync dependency each would have been a round trip to the thread pool."""
+    """The queries of this request, on a connection of its own from the read-only engine.
+
+    The routes are `async def` and query SQLite inline, on the event loop: every query is an index
+    search that returns in well under a millisecond, and a sync route cost two round trips to the
+    thread pool (the route, then the validation of its answer), which measured 2 ms of a 4 ms first
+    answer. What can run long, the bulk download, streams from the thread pool."""
     with request.app.state.engine.connect() as connection:
         yield Dataset(connection, request.app.state.dataset_info)
 

@@ -47,7 +47,7 @@ INDEX = {
 
 
 @router.get("/")
-def index(accept: Annotated[str | None, Header()] = None) -> Response:
+async def index(accept: Annotated[str | None, Header()] = None) -> Response:
     """Browsers go to the docs page; API clients get a JSON index of links."""
     if preferred(accept, ["application/json", "text/html"]) == "text/html":
         return RedirectResponse("/docs", status_code=303, headers={"Vary": "Accept"})
@@ -55,10 +55,10 @@ def index(accept: Annotated[str | None, Header()] = None) -> Response:
 
 
 @router.get("/docs")
-def swagger_ui() -> HTMLResponse:
+async def swagger_ui() -> HTMLResponse:
     return HTMLResponse(SWAGGER_PAGE)
 
 
 @router.get("/redoc")
-def redoc() -> HTMLResponse:
+async def redoc() -> HTMLResponse:
     return HTMLResponse(REDOC_PAGE)

@@ -50,7 +50,7 @@ def csv_parts(request: Request) -> Iterator[bytes]:
     response_class=StreamingResponse,
     responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}, 304: {"description": "Not modified."}},
 )
-def download_observations(
+async def download_observations(
     request: Request, if_none_match: Annotated[str | None, Header(include_in_schema=False)] = None
 ) -> Response:
     etag = dataset_etag(request, "csv")
@@ -75,7 +75,7 @@ def download_observations(
         304: {"description": "Not modified."},
     },
 )
-def download_database(
+async def download_database(
     request: Request, if_none_match: Annotated[str | None, Header(include_in_schema=False)] = None
 ) -> Response:
     etag = dataset_etag(request, "db")

@@ -10,7 +10,7 @@ router = APIRouter(tags=["health"])
     summary="Liveness and dataset version",
     description="200 once the database has been checked at start; the server does not start without it.",
 )
-def healthz(request: Request, response: Response) -> Health:
+async def healthz(request: Request, response: Response) -> Health:
     response.headers["Cache-Control"] = "no-cache"  # probes must not be answered by a proxy's copy
     info = request.app.state.dataset_info
     return Health(

@@ -85,7 +85,7 @@ def observation_filter(
         **error_responses(422),
     },
 )
-def list_observations(
+async def list_observations(
     dataset: DatasetDep,
     request: Request,
     response: Response,
@@ -136,7 +136,7 @@ def list_observations(
     description="A single figure by its id, with the quote it came from.",
     responses=error_responses(404, 422),
 )
-def get_observation(dataset: DatasetDep, observation: ObservationKey) -> Observation:
+async def get_observation(dataset: DatasetDep, observation: ObservationKey) -> Observation:
     return dataset.observation(observation)
 
 
@@ -167,7 +167,7 @@ class CslJsonResponse(JSONResponse):
         **error_responses(404, 422),
     },
 )
-def get_citation(
+async def get_citation(
     dataset: DatasetDep,
     observation: ObservationKey,
     format: Annotated[
