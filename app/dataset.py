@@ -330,9 +330,9 @@ def _as_written(number: float) -> int | float:
 
 
 def observation_record(columns: list[str], row: Sequence[Any]) -> dict[str, Any]:
-    """The public shape of one observation row (schemas.Observation, as plain data), with its links. Plain data, so that CSV is written from it without
-    building a model per row; JSON answers validate it into schemas.Observation. `columns` are
-    the row's column names, asked of the result once rather than of every row."""
+    """The public shape of one observation row (schemas.Observation, as plain data), with its
+    links; JSON answers validate it into schemas.Observation. `columns` are the row's column
+    names, asked of the result once rather than of every row."""
     o = dict(zip(columns, row, strict=True))  # a dict reads much faster than a Row's attributes, field by field
     return {
         "id": o["id"],
