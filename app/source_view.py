@@ -1,6 +1,7 @@
 """The article as a web page, with the quote of every observation highlighted.
 
-Pure functions: text and spans in, HTML out. The page loads one stylesheet from this app and
+Pure functions: text and spans in, HTML out; the page around the text is a Jinja2 template
+(app/templates/source_view.html). The page loads one stylesheet from this app and
 nothing else: no script, no inline style, no external address. So it works offline, and under a
 Content-Security-Policy as strict as `default-src 'self'`.
 
@@ -13,7 +14,11 @@ splits a mark the same way, because each line of the article is a paragraph.
 """
 
 from html import escape
+from pathlib import Path
 from typing import NamedTuple
+
+from jinja2 import Environment, FileSystemLoader
+from markupsafe import Markup
 
 from app.links import mark_id
 from app.schemas import SourceDetail
@@ -70,33 +75,17 @@ def _link(span: Span) -> str:
     return f'<a class="obs-link" href="{escape(span.href)}">{escape(span.id)}</a>'
 
 
+# Autoescaped: every value the page shows is escaped by the template, and only highlight()'s
+# markup, which escapes the text itself, goes in as it is.
+TEMPLATES = Environment(
+    loader=FileSystemLoader(Path(__file__).with_name("templates")), autoescape=True, keep_trailing_newline=True
+)
+
+
 def source_page(source: SourceDetail, spans: list[Span]) -> str:
     """The whole page: the article's metadata at the top, then its text with each observation's
-    quote (a span) highlighted and linked to the observation."""
-    # The article's own address is shown as text, not as a link: the page links only within this app.
-    return f"""<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{escape(source.headline)} ({escape(source.publisher)}, {source.published.isoformat()})</title>
-<link rel="stylesheet" href="{STYLESHEET}">
-</head>
-<body>
-<header>
-<p class="publisher">{escape(source.publisher)}</p>
-<h1>{escape(source.headline)}</h1>
-<p class="meta">Published <time datetime="{source.published.isoformat()}">{source.published.isoformat()}</time></p>
-<p class="url">{escape(source.url)}</p>
-<p class="about">Each highlighted passage is the quote a figure of this API was read from ({len(spans)} in all),
-and the label after it leads to that figure. <a href="{escape(source.href)}">The text as JSON</a>.</p>
-</header>
-<main>
-<article lang="{escape(source.language)}">
-{highlight(source.text, spans)}
-</article>
-</main>
-<footer>Text © {escape(source.publisher)}, quoted as the figures' source.</footer>
-</body>
-</html>
-"""
+    quote (a span) highlighted and linked to the observation. The article's own address is shown
+    as text, not as a link: the page links only within this app."""
+    return TEMPLATES.get_template("source_view.html").render(
+        source=source, stylesheet=STYLESHEET, quotes=len(spans), text=Markup(highlight(source.text, spans))
+    )

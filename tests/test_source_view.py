@@ -1,6 +1,7 @@
 """/v1/sources/{id}/view: the article as a web page, each observation's quote highlighted."""
 
 import re
+from datetime import date
 from html import unescape
 from html.parser import HTMLParser
 from typing import Any, cast
@@ -8,7 +9,8 @@ from typing import Any, cast
 import pytest
 from fastapi.testclient import TestClient
 
-from app.source_view import Span, highlight
+from app.schemas import SourceDetail
+from app.source_view import Span, highlight, source_page
 from tests.helpers import assert_problem
 
 SOURCE_ID = "xinhua-2023-02-09-xinjiang-land-ports"
@@ -207,3 +209,16 @@ def test_the_view_is_in_the_openapi_schema(client: TestClient) -> None:
     operation = client.get("/openapi.json").json()["paths"]["/v1/sources/{source}/view"]["get"]
     assert "text/html" in operation["responses"]["200"]["content"]
     assert operation["responses"]["200"]["description"]
+
+
+def test_the_page_escapes_what_it_shows() -> None:
+    """The page around the text is a template with autoescape: markup in the metadata is shown as text."""
+    source = SourceDetail(
+        id="s", publisher="<b>Agency</b>", dateline="d", published=date(2023, 2, 9), headline='A "quoted" <i>headline</i>',
+        url="https://example.org/?a=1&b=2", language="en", sha256="0" * 64, href="/v1/sources/s",
+        text="x < y",
+    )  # fmt: skip
+    html = source_page(source, [])
+    assert "<b>" not in html and "<i>" not in html
+    assert "&lt;b&gt;Agency&lt;/b&gt;" in html and "https://example.org/?a=1&amp;b=2" in html
+    assert "<p>x &lt; y</p>" in html
