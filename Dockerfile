@@ -29,9 +29,11 @@ FROM ${PYTHON_IMAGE}
 RUN groupadd --gid 10001 app \
  && useradd --uid 10001 --gid app --no-create-home --shell /usr/sbin/nologin app
 COPY --from=build /opt/venv /opt/venv
-# What the server reads: the code and the database. Both owned by root: the app user can only read them.
+# What the server reads: the code, the database and the seeds. All owned by root: the app user can only read them.
 COPY --from=build /srv/app/ /srv/app/
 COPY --from=build /srv/data/ /srv/data/
+# The seeds too: the schema's examples name their ids (app/seed_files.py).
+COPY --from=build /srv/seeds/ /srv/seeds/
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \

@@ -10,7 +10,6 @@ import hashlib
 import itertools
 import os
 import sys
-import tomllib
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from app import models
 from app.dataset import all_csv_rows
 from app.figures import QUALIFIERS, FigureError, check_figure, fold_name, half_unit, prior_year_value
 from app.observations_csv import to_csv
+from app.seed_files import read_toml
 from app.settings import PROJECT_ROOT, get_settings
 
 CSV_PART_ROWS = 1000
@@ -45,16 +45,11 @@ class Seeds:
     observations: list[models.Observation]
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
-    with path.open("rb") as f:
-        return tomllib.load(f)
-
-
 def read_sources(seeds_dir: Path) -> list[models.Source]:
     """Each article is a .txt kept byte for byte beside a .toml of the same name with its metadata."""
     sources = []
     for text_path in sorted(seeds_dir.glob("*.txt")):
-        meta = _read_toml(text_path.with_suffix(".toml"))
+        meta = read_toml(text_path.with_suffix(".toml"))
         raw = text_path.read_bytes()
         if meta["id"] != text_path.stem:
             raise SeedError(
@@ -67,8 +62,8 @@ def read_sources(seeds_dir: Path) -> list[models.Source]:
 def load_seeds(seeds_dir: Path) -> Seeds:
     """Read and check all seeds. Raises SeedError listing every problem found, not just the first."""
     sources = {source.id: source for source in read_sources(seeds_dir)}
-    port_rows = _read_toml(seeds_dir / "ports.toml")["port"]
-    metrics = {row["id"]: models.Metric(**row) for row in _read_toml(seeds_dir / "metrics.toml")["metric"]}
+    port_rows = read_toml(seeds_dir / "ports.toml")["port"]
+    metrics = {row["id"]: models.Metric(**row) for row in read_toml(seeds_dir / "metrics.toml")["metric"]}
     ports = [models.Port(id=row["id"], name=row["name"]) for row in port_rows]
     port_names = [models.PortName(port_id=row["id"], **name) for row in port_rows for name in row.get("names", [])]
     names_of = {port.id: [port.id, port.name] for port in ports}
@@ -79,7 +74,7 @@ def load_seeds(seeds_dir: Path) -> Seeds:
     errors: list[str] = []
     observations: list[models.Observation] = []
     seen: set[str] = set()
-    for figure in _read_toml(seeds_dir / "figures.toml")["figure"]:
+    for figure in read_toml(seeds_dir / "figures.toml")["figure"]:
         try:
             observations.append(_figure_row(figure, sources, names_of, metrics, seen))
         except (FigureError, KeyError, TypeError, ValueError) as error:

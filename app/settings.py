@@ -11,7 +11,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 class Settings(BaseSettings):
     # SQLite only: the API publishes one immutable file.
     database_url: str = f"sqlite:///{PROJECT_ROOT / 'data' / 'ports.db'}"
-    seeds_dir: Path = PROJECT_ROOT / "seeds"
+    seeds_dir: Path = PROJECT_ROOT / "seeds"  # what `python -m app.seed` reads
     # How long clients and proxies may reuse an answer without asking again (ETag revalidates after).
     cache_max_age: int = 3600
 

@@ -11,6 +11,7 @@ from pydantic import AfterValidator, BeforeValidator
 from app import links
 from app.dataset import Dataset, Slice
 from app.schemas import Page, PageLinks
+from app.seed_files import seed_ids
 
 
 async def get_dataset(request: Request) -> AsyncIterator[Dataset]:
@@ -124,14 +125,14 @@ def _iso_date(value: object) -> object:
 
 Day = Annotated[date, BeforeValidator(_iso_date)]
 
-# The ids the schema names, so that clients and generated tests know the values that find
-# something. tests/test_openapi_properties.py checks that they are exactly the dataset's.
-PORT_IDS = ["alataw", "bakti", "horgos", "urumqi"]
-METRIC_IDS = ["cargo_tonnage", "freight_trains", "inspection_time", "vehicle_crossings"]
-OBSERVATION_IDS = [
-    "alataw-cargo-tonnage-2023-01", "bakti-cargo-tonnage-2023-01", "bakti-inspection-time-2023-02-09",
-    "bakti-vehicle-crossings-2023-01", "urumqi-freight-trains-2023-02-06",
-]  # fmt: skip
+# The ids the schema names as examples, so that clients and generated tests know values that find
+# something: read from the seeds, which say what the seeded database holds, so that they are
+# written in one place. tests/test_openapi_properties.py checks that each finds a row.
+PORT_IDS, METRIC_IDS, OBSERVATION_IDS = (
+    seed_ids("ports.toml", "port"),
+    seed_ids("metrics.toml", "metric"),
+    seed_ids("figures.toml", "figure"),
+)
 
 PortKey = Annotated[
     str,
@@ -139,8 +140,8 @@ PortKey = Annotated[
         max_length=100,
         json_schema_extra=PRINTABLE_SCHEMA,
         description=(
-            "Port id (`urumqi`, `alataw`, `bakti`, `horgos`) or any of its other names, such as `Alashankou` "
-            "or `霍尔果斯`; case, diacritics and punctuation are ignored."
+            f"Port id ({', '.join(f'`{port}`' for port in PORT_IDS)}) or any of its other names, such as "
+            "`Alashankou` or `霍尔果斯`; case, diacritics and punctuation are ignored."
         ),
         examples=[*PORT_IDS, "Alashankou", "霍尔果斯"],
     ),
@@ -151,7 +152,7 @@ MetricKey = Annotated[
     Path(
         max_length=100,
         json_schema_extra=PRINTABLE_SCHEMA,
-        description="Metric id: `freight_trains`, `cargo_tonnage`, `vehicle_crossings` or `inspection_time`.",
+        description=f"Metric id: {', '.join(f'`{metric}`' for metric in METRIC_IDS)}.",
         examples=METRIC_IDS,
     ),
     Printable,
