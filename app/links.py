@@ -27,7 +27,7 @@ def observation(observation_id: str) -> str:
 
 def observations(**filters: str) -> str:
     """The observations list with these filters, such as `observations(port="alataw")`."""
-    return f"{OBSERVATIONS}?{urlencode(filters)}" if filters else OBSERVATIONS
+    return f"{OBSERVATIONS}?{urlencode(filters)}"
 
 
 def source(source_id: str) -> str:
@@ -39,9 +39,9 @@ def mark_id(observation_id: str) -> str:
     return f"obs-{observation_id}"
 
 
-def source_view(source_id: str, observation_id: str | None = None) -> str:
-    view = f"{SOURCES}/{source_id}/view"
-    return f"{view}#{mark_id(observation_id)}" if observation_id else view
+def source_view(source_id: str, observation_id: str) -> str:
+    """An observation's quote, marked in its source's view."""
+    return f"{SOURCES}/{source_id}/view#{mark_id(observation_id)}"
 
 
 def page(path: str, query: list[tuple[str, str]], after: str | None = None) -> str:
