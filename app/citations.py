@@ -42,11 +42,15 @@ def quote_note(observation: Observation) -> str:
 
 def csl_item(observation: Observation, source: Source) -> dict[str, Any]:
     """One CSL-JSON item. Its id is the observation's: citing two figures of the same article gives
-    two items, each with its own quote."""
+    two items, each with its own quote. Only variables of the CSL 1.0.2 schema that processors
+    render: the quote is in `note`, and as data at the observation's own address."""
     issued = source.published
     return {
         "id": observation.id,
         "type": "article-newspaper",
+        # The agency wrote the story: an institutional author, a literal name that no style splits
+        # into given and family names.
+        "author": [{"literal": source.publisher}],
         "title": source.headline,
         # A news agency's story has no newspaper apart from the agency, so the agency is also the
         # container, which is where styles print a newspaper's name.
@@ -56,13 +60,6 @@ def csl_item(observation: Observation, source: Source) -> dict[str, Any]:
         "URL": source.url,
         "language": source.language,
         "note": quote_note(observation),
-        # The same as data, in the field the CSL schema sets aside for key-value pairs.
-        "custom": {
-            "observation": observation.href,
-            "quote": observation.source.quote,
-            "start": observation.source.start,
-            "end": observation.source.end,
-        },
     }
 
 
@@ -90,16 +87,21 @@ def bibtex_url(url: str) -> str:
 
 
 def bibtex(observation: Observation, source: Source) -> str:
-    """A BibTeX @article entry (read by BibTeX and biblatex alike); `note` holds the quote."""
+    """A BibTeX @article entry, read by BibTeX, biblatex and pybtex alike; `note` holds the quote.
+    @article, not biblatex's @online: every BibTeX style knows it, and a wire story is an article,
+    the agency being where a newspaper's name goes (`journal`)."""
     issued = source.published
     fields = [
+        # Double braces: one name, not a family name "Agency" with given names "Xinhua News".
+        ("author", "{{" + bibtex_text(source.publisher) + "}}"),
         # Double braces keep the headline's capitals: styles would otherwise lower-case "Xinjiang".
         ("title", "{{" + bibtex_text(source.headline) + "}}"),
         ("journal", "{" + bibtex_text(source.publisher) + "}"),
         ("publisher", "{" + bibtex_text(source.publisher) + "}"),
         ("year", "{" + str(issued.year) + "}"),
         ("month", _MONTHS[issued.month - 1]),  # a macro every style defines, so unbraced
-        ("date", "{" + issued.isoformat() + "}"),  # biblatex's full date; BibTeX ignores it
+        ("day", "{" + str(issued.day) + "}"),
+        ("date", "{" + issued.isoformat() + "}"),  # biblatex's full date; BibTeX styles ignore it
         ("url", "{" + bibtex_url(source.url) + "}"),
         ("note", "{" + bibtex_text(quote_note(observation)) + "}"),
     ]

@@ -6,13 +6,14 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app import links
 from app.api import docs, downloads, health, metrics, observations, ports, sources
-from app.api.problems import add_problem_handlers
+from app.api.problems import add_problem_handlers, declare_problem_media_type
 from app.db import DatabaseError, check_database
 from app.middleware import HeaderLimit, PublicCORS, ResponseCache, StandardHeaders, UnhandledErrors
 from app.settings import PROJECT_ROOT, Settings, get_settings
@@ -33,6 +34,9 @@ tonnes" is `value: 1110000, qualifier: more_than`, never an exact 1.11 million. 
 *derived* from the value and its year-on-year change, not stated by the source.
 
 **Nothing is invented.** A port the article names without figures (Horgos) has no observations.
+
+**Licence.** The code is under the MIT licence. The figures are facts as Xinhua reported them; the article's
+text, served here as their source, is (c) Xinhua News Agency.
 
 Read-only: only GET and HEAD. Errors are RFC 9457 problem details (`application/problem+json`).
 """
@@ -59,6 +63,18 @@ TAGS = [
 logger = logging.getLogger("uvicorn.error")
 
 
+class PortStatsAPI(FastAPI):
+    """FastAPI, with what its schema cannot be told through parameters added to it."""
+
+    def openapi(self) -> dict[str, Any]:
+        if self.openapi_schema is None:
+            schema = super().openapi()  # which keeps it as self.openapi_schema
+            schema["security"] = []  # public data: no operation asks for credentials
+            declare_problem_media_type(schema)
+            return schema
+        return self.openapi_schema
+
+
 def create_app(settings: Settings) -> FastAPI:
     """The app, serving the database `settings` names. Its checks run at start (the lifespan):
     a database that cannot be served stops the server there, naming the file."""
@@ -80,16 +96,21 @@ def create_app(settings: Settings) -> FastAPI:
         yield
         engine.dispose()
 
-    app = FastAPI(
+    app = PortStatsAPI(
         title="Xinjiang land port statistics",
         version="1.0.0",
         summary="Trade figures of the Urumqi, Alataw, Bakti and Horgos land ports, each with the words it came from.",
         description=DESCRIPTION,
         openapi_tags=TAGS,
-        license_info={"name": "Code: MIT. Article text: (c) Xinhua News Agency, quoted as the figures' source."},
+        license_info={"name": "MIT", "identifier": "MIT"},
+        contact=settings.contact,
+        servers=[{"url": "/"}],  # relative: the schema holds behind any proxy or host name
         docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
+        # Operation ids are the route functions' names (list_ports, get_citation_bibtex), which
+        # generated clients turn into their functions' names.
+        generate_unique_id_function=lambda route: route.name,
         # No OpenTelemetry here; left on, FastAPI asks OpenTelemetry on every request whether it is
         # configured, which cost about a third of a cached answer's time.
         telemetry={"tracing": False, "metrics": False, "logs": False},

@@ -6,7 +6,7 @@ from http import HTTPStatus
 
 from fastapi.responses import JSONResponse
 
-from app.schemas import Problem
+from app.schemas import ParameterError, Problem
 
 MEDIA_TYPE = "application/problem+json"
 
@@ -20,6 +20,12 @@ def problem(
     errors: list[dict[str, str]] | None = None,
 ) -> JSONResponse:
     body = Problem(
-        title=HTTPStatus(status).phrase, status=status, detail=detail, valid_values=valid_values, errors=errors
+        title=HTTPStatus(status).phrase,
+        status=status,
+        detail=detail,
+        valid_values=valid_values,
+        errors=None if errors is None else [ParameterError.model_validate(error) for error in errors],
     )
-    return JSONResponse(body.model_dump(exclude_none=True), status_code=status, media_type=MEDIA_TYPE, headers=headers)
+    return JSONResponse(
+        body.model_dump(exclude_none=True, by_alias=True), status_code=status, media_type=MEDIA_TYPE, headers=headers
+    )

@@ -108,13 +108,10 @@ class CslDate(BaseModel):
     date_parts: list[list[int]] = Field(alias="date-parts", examples=[[[2023, 2, 9]]])
 
 
-class CslQuote(BaseModel):
-    observation: str = Field(
-        description="The observation cited.", examples=["/v1/observations/alataw-cargo-tonnage-2023-01"]
+class CslName(BaseModel):
+    literal: str = Field(
+        description="An institution's name, which styles print as it is.", examples=["Xinhua News Agency"]
     )
-    quote: str = Field(description="The article's exact words the figure was read from.")
-    start: int = Field(description="Offset of the quote in the article's text, in Unicode characters.", examples=[965])
-    end: int = Field(description="End of the quote: `text[start:end] == quote`.", examples=[1212])
 
 
 class CslItem(BaseModel):
@@ -123,6 +120,7 @@ class CslItem(BaseModel):
 
     id: str = Field(description="The observation's id.", examples=["alataw-cargo-tonnage-2023-01"])
     type: Literal["article-newspaper"]
+    author: list[CslName] = Field(description="The agency, as an institutional author.")
     title: str = Field(description="The article's headline.")
     container_title: str = Field(alias="container-title", examples=["Xinhua News Agency"])
     publisher: str = Field(examples=["Xinhua News Agency"])
@@ -130,7 +128,6 @@ class CslItem(BaseModel):
     URL: str = Field(description="The article on the publisher's site.")
     language: str = Field(examples=["en"])
     note: str = Field(description="The quote, with its offsets in the article's text, in words.")
-    custom: CslQuote = Field(description="The quote and its offsets as data.")
 
 
 class PortName(BaseModel):
@@ -209,6 +206,14 @@ class Health(BaseModel):
     observations: int
 
 
+class ParameterError(BaseModel):
+    """One invalid parameter of a request."""
+
+    in_: Literal["path", "query", "header"] = Field(alias="in", description="Where the parameter is.")
+    name: str = Field(description="The parameter's name.", examples=["limit"])
+    message: str = Field(description="What is wrong with it.", examples=["Input should be less than or equal to 1000"])
+
+
 class Problem(BaseModel):
     """An error, as RFC 9457 problem details (`application/problem+json`)."""
 
@@ -219,6 +224,6 @@ class Problem(BaseModel):
     status: int = Field(examples=[404])
     detail: str = Field(examples=["No such port. Valid ids: alataw, bakti, horgos, urumqi."])
     valid_values: list[str] | None = Field(default=None, description="The values that would have been accepted.")
-    errors: list[dict[str, str]] | None = Field(
+    errors: list[ParameterError] | None = Field(
         default=None, description="Each invalid parameter: where it is and what is wrong."
     )

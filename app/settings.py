@@ -14,6 +14,11 @@ class Settings(BaseSettings):
     seeds_dir: Path = PROJECT_ROOT / "seeds"  # what `python -m app.seed` reads
     # How long clients and proxies may reuse an answer without asking again (ETag revalidates after).
     cache_max_age: int = 3600
+    # The schema's info.contact: who answers for this server. Whoever deploys it sets the address
+    # (CONTACT_URL, CONTACT_EMAIL); the code cannot know it.
+    contact_name: str = "Xinjiang land port statistics API"
+    contact_url: str | None = None
+    contact_email: str | None = None
 
     @property
     def database_path(self) -> Path:
@@ -21,6 +26,11 @@ class Settings(BaseSettings):
         if not self.database_url.startswith(prefix):
             raise ValueError(f"DATABASE_URL must be a SQLite file URL (sqlite:///path), got {self.database_url!r}")
         return Path(self.database_url.removeprefix(prefix))
+
+    @property
+    def contact(self) -> dict[str, str]:
+        fields = {"name": self.contact_name, "url": self.contact_url, "email": self.contact_email}
+        return {key: value for key, value in fields.items() if value is not None}
 
 
 @lru_cache

@@ -16,7 +16,7 @@ URL = f"/v1/observations/{ALATAW}/citation"
 # Every variable the CSL schema (csl-data.json) allows that these citations could use.
 CSL_VARIABLES = {
     "id", "type", "title", "container-title", "publisher", "issued", "URL", "language", "note", "abstract",
-    "accessed", "author", "custom",
+    "accessed", "author",
 }  # fmt: skip
 
 
@@ -59,12 +59,7 @@ def test_csl_item_names_the_article_and_carries_the_quote() -> None:
     assert (item["title"], item["publisher"], item["URL"]) == ("A headline", "Pub & Sons", "https://example.org/a")
     assert item["issued"] == {"date-parts": [[2021, 12, 1]]}
     assert "“It rose 5% to $3.”" in item["note"] and "8–25" in item["note"]
-    assert item["custom"] == {
-        "observation": "/v1/observations/s-1",
-        "quote": "It rose 5% to $3.",
-        "start": 8,
-        "end": 25,
-    }
+    assert item["author"] == [{"literal": "Pub & Sons"}]  # an institution: one name, never split
     assert CslItem.model_validate(item).model_dump(by_alias=True) == item  # the documented shape is the real one
 
 
@@ -105,8 +100,9 @@ def test_bibtex_entry_escapes_every_field() -> None:
     entry = bibtex(observation, source)
     assert entry.startswith("@article{s-1,\n") and entry.endswith("\n}\n")
     assert "  title     = {{Up 5\\% \\& more}},\n" in entry
+    assert "  author    = {{Pub \\& Sons}},\n" in entry
     assert "  journal   = {Pub \\& Sons},\n" in entry
-    assert "  month     = dec,\n" in entry and "  year      = {2021},\n" in entry
+    assert "  month     = dec,\n" in entry and "  year      = {2021},\n" in entry and "  day       = {1},\n" in entry
     assert "  url       = {https://example.org/%7Bx%7D},\n" in entry
     assert "“It rose 5\\% to \\{\\$3\\}.”" in entry
 
@@ -173,10 +169,9 @@ def test_every_observation_has_a_citation_with_its_quote(client: TestClient, for
         if format == "csl-json":
             [item] = response.json()
             assert item["id"] == observation["id"]
-            assert item["custom"] == {
-                "observation": observation["href"], "quote": source["quote"], "start": source["start"], "end": source["end"]
-            }  # fmt: skip
+            assert item["author"] == [{"literal": "Xinhua News Agency"}]
             assert f"“{source['quote']}”" in item["note"]
+            assert f"characters {source['start']}–{source['end']}" in item["note"]
         else:
             assert bibtex_text(source["quote"]) in response.text
             assert f"characters {source['start']}–{source['end']}" in response.text
@@ -184,11 +179,12 @@ def test_every_observation_has_a_citation_with_its_quote(client: TestClient, for
 
 def test_the_openapi_examples_are_real_output(client: TestClient) -> None:
     assert client.get(URL).json() == CSL_JSON_EXAMPLE
-    assert client.get(URL + "?format=bibtex").text == BIBTEX_EXAMPLE
-    operation = client.get("/openapi.json").json()["paths"]["/v1/observations/{observation}/citation"]["get"]
-    content = operation["responses"]["200"]["content"]
+    assert client.get(URL + "?format=bibtex").text == client.get(URL + ".bib").text == BIBTEX_EXAMPLE
+    paths = client.get("/openapi.json").json()["paths"]
+    content = paths["/v1/observations/{observation}/citation"]["get"]["responses"]["200"]["content"]
     assert content[CSL_JSON]["example"] == CSL_JSON_EXAMPLE
     assert content[CSL_JSON]["schema"]["items"] == {"$ref": "#/components/schemas/CslItem"}
+    content = paths["/v1/observations/{observation}/citation.bib"]["get"]["responses"]["200"]["content"]
     assert content[BIBTEX]["example"] == BIBTEX_EXAMPLE
 
 

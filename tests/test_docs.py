@@ -30,8 +30,8 @@ def test_every_route_has_summary_description_and_errors(openapi: dict[str, Any])
     paths = openapi["paths"]
     assert set(paths) == {
         "/v1/ports", "/v1/ports/{port}", "/v1/ports/{port}/metrics/{metric}", "/v1/metrics",
-        "/v1/metrics/{metric}", "/v1/observations", "/v1/observations/{observation}",
-        "/v1/observations/{observation}/citation", "/v1/sources", "/v1/sources/{source}",
+        "/v1/metrics/{metric}", "/v1/observations", "/v1/observations.csv", "/v1/observations/{observation}",
+        "/v1/observations/{observation}/citation", "/v1/observations/{observation}/citation.bib", "/v1/sources", "/v1/sources/{source}",
         "/v1/sources/{source}/view", "/v1/downloads/observations.csv", "/v1/downloads/ports.db", "/healthz",
     }  # fmt: skip
     for path, operations in paths.items():
@@ -53,7 +53,7 @@ def test_prior_year_value_is_documented_as_derived(openapi: dict[str, Any]) -> N
 
 
 def test_csv_is_documented(openapi: dict[str, Any]) -> None:
-    assert "text/csv" in openapi["paths"]["/v1/observations"]["get"]["responses"]["200"]["content"]
+    assert "text/csv" in openapi["paths"]["/v1/observations.csv"]["get"]["responses"]["200"]["content"]
 
 
 @pytest.mark.parametrize("page", ["/docs", "/redoc"])

@@ -5,25 +5,34 @@ streams stored parts, one at a time; both are validated by the dataset's version
 
 import zlib
 from collections.abc import Iterator
-from typing import Annotated
 
-from fastapi import APIRouter, Header, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response, StreamingResponse
 from sqlalchemy import select
 from sqlmodel import SQLModel
 
 from app import links, models
+from app.api.problems import error_responses
 from app.middleware import etag_matches
+from app.negotiation import preferred
 from app.observations_csv import MEDIA_TYPE as CSV_MEDIA_TYPE
 
 router = APIRouter(prefix=links.DOWNLOADS, tags=["downloads"])
+
+SQLITE = "application/vnd.sqlite3"
+# Also offered because it is the one binary type generic clients and code generators all know.
+OCTET_STREAM = "application/octet-stream"
+FILE_TYPES = [SQLITE, OCTET_STREAM]
 
 
 def dataset_etag(request: Request, representation: str) -> str:
     return f'"{request.app.state.dataset_info.version[:32]}-{representation}"'
 
 
-def not_modified(etag: str, if_none_match: str | None) -> Response | None:
+def not_modified(etag: str, request: Request) -> Response | None:
+    """304 where If-None-Match names the current version. Read from the request, not declared as a
+    parameter: a validator is HTTP's business, not a parameter of the operation."""
+    if_none_match = request.headers.get("if-none-match")
     if if_none_match is not None and etag_matches(if_none_match, etag.encode()):
         return Response(status_code=304, headers={"ETag": etag})
     return None
@@ -48,13 +57,15 @@ def csv_parts(request: Request) -> Iterator[bytes]:
         "`If-None-Match` answers 304 until the data changes."
     ),
     response_class=StreamingResponse,
-    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}, 304: {"description": "Not modified."}},
+    responses={
+        200: {"content": {"text/csv": {"schema": {"type": "string"}}}},
+        304: {"description": "Not modified."},
+        **error_responses(),
+    },
 )
-async def download_observations(
-    request: Request, if_none_match: Annotated[str | None, Header(include_in_schema=False)] = None
-) -> Response:
+async def download_observations_csv(request: Request) -> Response:
     etag = dataset_etag(request, "csv")
-    return not_modified(etag, if_none_match) or StreamingResponse(
+    return not_modified(etag, request) or StreamingResponse(
         csv_parts(request),
         media_type=CSV_MEDIA_TYPE,
         headers={"ETag": etag, "Content-Disposition": 'attachment; filename="observations.csv"'},
@@ -66,22 +77,23 @@ async def download_observations(
     summary="The SQLite database itself",
     description=(
         "The database file the API serves, for SQL of your own (`sqlite3 ports.db`, Datasette). Supports "
-        "`Range`, so an interrupted download resumes; its ETag is the dataset's version."
+        "`Range`, so an interrupted download resumes; its ETag is the dataset's version. Sent as "
+        f"`{SQLITE}`, or as `{OCTET_STREAM}` to a client that asks for that."
     ),
     response_class=FileResponse,
     responses={
-        200: {"content": {"application/vnd.sqlite3": {"schema": {"type": "string", "format": "binary"}}}},
+        200: {"content": {media_type: {"schema": {"type": "string", "format": "binary"}} for media_type in FILE_TYPES}},
         206: {"description": "The byte range asked for."},
         304: {"description": "Not modified."},
+        **error_responses(416),
     },
 )
-async def download_database(
-    request: Request, if_none_match: Annotated[str | None, Header(include_in_schema=False)] = None
-) -> Response:
-    etag = dataset_etag(request, "db")
-    return not_modified(etag, if_none_match) or FileResponse(
+async def download_database(request: Request) -> Response:
+    media_type = preferred(request.headers.get("accept"), FILE_TYPES)
+    etag = dataset_etag(request, "db" if media_type == SQLITE else "bin")
+    return not_modified(etag, request) or FileResponse(
         request.app.state.database_path,
-        media_type="application/vnd.sqlite3",
+        media_type=media_type,
         filename="ports.db",
-        headers={"ETag": etag},
+        headers={"ETag": etag, "Vary": "Accept"},
     )

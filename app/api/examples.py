@@ -23,6 +23,7 @@ CSL_JSON_EXAMPLE = [
     {
         "id": "alataw-cargo-tonnage-2023-01",
         "type": "article-newspaper",
+        "author": [{"literal": "Xinhua News Agency"}],
         "title": "Wondrous Xinjiang: Busy land ports herald thriving foreign trade",
         "container-title": "Xinhua News Agency",
         "publisher": "Xinhua News Agency",
@@ -30,21 +31,17 @@ CSL_JSON_EXAMPLE = [
         "URL": "https://english.news.cn/20230209/00008459e7a2499e98febae6b28a42bb/c.html",
         "language": "en",
         "note": ALATAW_NOTE,
-        "custom": {
-            "observation": "/v1/observations/alataw-cargo-tonnage-2023-01",
-            "quote": ALATAW_QUOTE,
-            "start": 965,
-            "end": 1212,
-        },
     }
 ]
 BIBTEX_EXAMPLE = (
     "@article{alataw-cargo-tonnage-2023-01,\n"
+    "  author    = {{Xinhua News Agency}},\n"
     "  title     = {{Wondrous Xinjiang: Busy land ports herald thriving foreign trade}},\n"
     "  journal   = {Xinhua News Agency},\n"
     "  publisher = {Xinhua News Agency},\n"
     "  year      = {2023},\n"
     "  month     = feb,\n"
+    "  day       = {9},\n"
     "  date      = {2023-02-09},\n"
     "  url       = {https://english.news.cn/20230209/00008459e7a2499e98febae6b28a42bb/c.html},\n"
     "  note      = {" + ALATAW_NOTE + "},\n"

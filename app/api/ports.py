@@ -47,7 +47,7 @@ async def get_port(dataset: DatasetDep, port: PortKey) -> PortDetail:
     description="The observations of one metric at one port, for example cargo tonnage at Alataw.",
     responses=error_responses(404, 422),
 )
-async def get_port_metric(
+async def list_port_metric_observations(
     dataset: DatasetDep,
     request: Request,
     response: Response,

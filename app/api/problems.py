@@ -30,15 +30,27 @@ class InvalidParameter(Exception):
 
 
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI entries for the errors a route can answer."""
+    """OpenAPI entries for the errors a route can answer; 431 (headers too large, answered by
+    app.middleware.HeaderLimit before any route) for every route. Their media type is set by
+    `declare_problem_media_type`."""
     descriptions = {
         404: "No such id; `valid_values` lists the ids that exist.",
         422: "A parameter is invalid; `errors` says which and why.",
+        416: "The `Range` asked for lies outside the file.",
+        431: "The request's headers add up to more than 16 KiB.",
     }
-    return {
-        status: {"model": Problem, "description": descriptions[status], "content": {MEDIA_TYPE: {}}}
-        for status in statuses
-    }
+    return {status: {"model": Problem, "description": descriptions[status]} for status in (*statuses, 431)}
+
+
+def declare_problem_media_type(schema: dict[str, Any]) -> None:
+    """Declares every error response of an OpenAPI schema as what it is, a `Problem` in
+    application/problem+json. FastAPI files a response's model under the route's own media type
+    (JSON, CSV, HTML), and would have generated clients parse errors as that."""
+    for operations in schema["paths"].values():
+        for operation in operations.values():
+            for status, response in operation["responses"].items():
+                if status.startswith(("4", "5")):
+                    response["content"] = {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
 
 
 async def _not_found(_request: Request, error: NotFound) -> JSONResponse:

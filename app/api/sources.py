@@ -71,7 +71,7 @@ async def get_source(dataset: DatasetDep, source: SourceKey) -> SourceDetail:
         **error_responses(404, 422),
     },
 )
-async def view_source(dataset: DatasetDep, source: SourceKey) -> HTMLResponse:
+async def get_source_view(dataset: DatasetDep, source: SourceKey) -> HTMLResponse:
     found = dataset.source(source)
     spans = [Span(start, end, id, links.observation(id)) for start, end, id in dataset.quotes_of(found.id)]
     return HTMLResponse(source_page(found, spans))
