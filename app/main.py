@@ -136,7 +136,7 @@ def create_app(settings: Settings) -> FastAPI:
             "Content-Security-Policy": CONTENT_SECURITY_POLICY,
             "Referrer-Policy": "no-referrer",
             "Access-Control-Allow-Origin": "*",
-            "Access-Control-Expose-Headers": "ETag",
+            "Access-Control-Expose-Headers": "ETag, Link",
         },
     )
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "app" / "static"), name="static")

@@ -1,6 +1,7 @@
 """ASGI middleware: answers served from memory with ETags, HEAD, the headers every answer carries,
 and a problem document for any error no handler took."""
 
+import gzip
 import hashlib
 import logging
 from collections import OrderedDict
@@ -10,25 +11,63 @@ from starlette.datastructures import Headers
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.negotiation import accepts_coding
 from app.problem import problem
+
+# Below about 1 KB, compression saves less than a packet and costs the client a decoder's work.
+GZIP_MIN_BYTES = 1024
+
+
+def compressible(content_type: bytes) -> bool:
+    """Text, which gzip shrinks several times over; images and the SQLite file are left alone."""
+    media_type = content_type.partition(b";")[0].strip().lower()
+    return media_type.startswith(b"text/") or media_type.endswith(b"+json") or media_type in _TEXT_APPLICATION_TYPES
+
+
+_TEXT_APPLICATION_TYPES = (b"application/json", b"application/javascript", b"application/x-bibtex")
 
 
 @dataclass(frozen=True)
-class CachedResponse:
-    status: int
+class Representation:
+    """The bytes of one answer in one content coding, with the headers that describe them."""
+
     headers: list[tuple[bytes, bytes]]
     body: bytes
     etag: bytes | None
 
-    async def send(self, send: Send, *, head: bool, if_none_match: str | None) -> None:
+    async def send(self, send: Send, status: int, *, head: bool, if_none_match: str | None) -> None:
         if self.etag is not None and if_none_match is not None and etag_matches(if_none_match, self.etag):
             # 304 keeps the headers a cache needs and drops those that describe a body.
-            kept = [(k, v) for k, v in self.headers if k not in (b"content-length", b"content-type")]
+            kept = [(k, v) for k, v in self.headers if k not in _BODY_HEADERS]
             await send({"type": "http.response.start", "status": 304, "headers": kept})
             await send({"type": "http.response.body", "body": b""})
             return
-        await send({"type": "http.response.start", "status": self.status, "headers": self.headers})
+        await send({"type": "http.response.start", "status": status, "headers": self.headers})
         await send({"type": "http.response.body", "body": b"" if head else self.body})
+
+
+_BODY_HEADERS = (b"content-length", b"content-type", b"content-encoding")
+
+
+@dataclass
+class CachedResponse:
+    status: int
+    identity: Representation
+    gzippable: bool = False  # a text 200 of GZIP_MIN_BYTES or more
+    gzip: Representation | None = None  # made the first time a client takes it
+
+    @property
+    def size(self) -> int:
+        return len(self.identity.body) + (len(self.gzip.body) if self.gzip else 0)
+
+    def gzipped(self) -> Representation:
+        if self.gzip is None:
+            body = gzip.compress(self.identity.body, compresslevel=6, mtime=0)  # mtime 0: the same bytes every time
+            etag = self.identity.etag[:-1] + b'-gzip"' if self.identity.etag else None
+            headers = [(k, v) for k, v in self.identity.headers if k not in (b"content-length", b"etag")]
+            headers += [(b"content-encoding", b"gzip"), (b"content-length", str(len(body)).encode())]
+            self.gzip = Representation([*headers, *([(b"etag", etag)] if etag else [])], body, etag)
+        return self.gzip
 
 
 def etag_matches(if_none_match: str, etag: bytes) -> bool:
@@ -53,6 +92,12 @@ class ResponseCache:
     requests made up to fill memory cannot. HEAD is answered as GET without the body. The routes
     never see Range or conditional headers: If-None-Match is answered here from the ETag, and Range
     is ignored (RFC 9110 allows a whole 200 instead of a part).
+
+    A text answer of GZIP_MIN_BYTES or more is also kept gzipped, compressed once, when a client
+    whose Accept-Encoding takes gzip first asks for it, and sent so to every such client. Each coding is its own
+    representation with its own ETag (the identity one with `-gzip` added), and both carry
+    `Vary: Accept-Encoding`. gzip only: Brotli would need a compiled dependency, for a few percent
+    less on answers that are mostly small.
 
     Paths under `uncached` (the bulk downloads, as large as the data) go straight to the routes,
     conditional headers and all: they stream, and answer their own validators.
@@ -89,14 +134,25 @@ class ResponseCache:
         entry = self.entries.get(key)
         if entry is None:
             entry = await self._render(scope, receive)
-            if entry.etag is not None:
+            if entry.identity.etag is not None:
                 self.entries[key] = entry
-                self.bytes += len(entry.body)
-                while len(self.entries) > self.max_entries or self.bytes > self.max_bytes:
-                    self.bytes -= len(self.entries.popitem(last=False)[1].body)
+                self.bytes += entry.size
+                self._evict()
         else:
             self.entries.move_to_end(key)
-        await entry.send(send, head=scope["method"] == "HEAD", if_none_match=headers.get("if-none-match"))
+        chosen = entry.identity
+        if entry.gzippable and accepts_coding(headers.get("accept-encoding"), "gzip"):
+            if entry.gzip is None and key in self.entries:
+                self.bytes += len(entry.gzipped().body)
+                self._evict()
+            chosen = entry.gzipped()
+        await chosen.send(
+            send, entry.status, head=scope["method"] == "HEAD", if_none_match=headers.get("if-none-match")
+        )
+
+    def _evict(self) -> None:
+        while len(self.entries) > self.max_entries or self.bytes > self.max_bytes:
+            self.bytes -= self.entries.popitem(last=False)[1].size
 
     async def _render(self, scope: Scope, receive: Receive) -> CachedResponse:
         start: Message = {}
@@ -115,18 +171,27 @@ class ResponseCache:
         body = b"".join(chunks)
         headers = [(k, v) for k, v in start["headers"] if k not in (b"etag", b"last-modified")]
         if start["status"] != 200 or len(body) > self.max_body:
-            return CachedResponse(start["status"], list(start["headers"]), body, etag=None)
+            return CachedResponse(start["status"], Representation(list(start["headers"]), body, etag=None))
         version = scope["app"].state.dataset_info.version
-        digest = hashlib.sha256(version.encode() + b"\0" + _header(headers, b"content-type") + b"\0" + body)
-        etag = f'"{digest.hexdigest()[:32]}"'.encode()
-        headers.append((b"etag", etag))
+        content_type = _header(headers, b"content-type")
+        digest = hashlib.sha256(version.encode() + b"\0" + content_type + b"\0" + body).hexdigest()[:32]
         if not _header(headers, b"cache-control"):
             headers.append((b"cache-control", self.cache_control))
-        return CachedResponse(200, headers, body, etag)
+        gzippable = len(body) >= GZIP_MIN_BYTES and compressible(content_type)
+        if gzippable:  # then the answer depends on Accept-Encoding, whichever coding it takes
+            headers = _vary(headers, b"Accept-Encoding")
+        etag = f'"{digest}"'.encode()
+        return CachedResponse(200, Representation([*headers, (b"etag", etag)], body, etag), gzippable)
 
 
 def _header(headers: list[tuple[bytes, bytes]], name: bytes) -> bytes:
     return next((v for k, v in headers if k == name), b"")
+
+
+def _vary(headers: list[tuple[bytes, bytes]], name: bytes) -> list[tuple[bytes, bytes]]:
+    """`headers` with `name` added to their Vary header."""
+    vary = _header(headers, b"vary")
+    return [(k, v) for k, v in headers if k != b"vary"] + [(b"vary", vary + b", " + name if vary else name)]
 
 
 class StandardHeaders:

@@ -1,28 +1,38 @@
-"""Content negotiation: which of the representations a route offers the Accept header prefers.
+"""Content negotiation: which of the representations a route offers the Accept header prefers,
+and whether Accept-Encoding takes gzip.
 
-One pure function, used by every route that negotiates. It follows RFC 9110, section 12.5.1:
-media ranges with `*` and q-values, the most specific range deciding for each offered type."""
+Pure functions. `preferred` is used by every route that negotiates; it follows RFC 9110, section
+12.5.1: media ranges with `*` and q-values, the most specific range deciding for each offered
+type. `accepts_coding` follows section 12.5.3, for app.middleware.ResponseCache."""
 
 from collections.abc import Sequence
+
+
+def _elements(header: str) -> list[tuple[str, float]]:
+    """(lower-cased value, quality) of each element of an Accept or Accept-Encoding header. An
+    element whose q is not a number counts for nothing, and is left out."""
+    elements = []
+    for part in header.split(","):
+        value, *parameters = (piece.strip() for piece in part.split(";"))
+        quality = 1.0
+        for parameter in parameters:
+            name, _, q = parameter.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = min(max(float(q), 0.0), 1.0)
+                except ValueError:
+                    quality = -1.0
+        if value and quality >= 0:
+            elements.append((value.lower(), quality))
+    return elements
 
 
 def _ranges(accept: str) -> list[tuple[str, str, float]]:
     """(type, subtype, quality) of each media range in an Accept header; malformed ones are skipped."""
     ranges = []
-    for part in accept.split(","):
-        media_range, *parameters = (piece.strip() for piece in part.split(";"))
-        kind, _, subtype = media_range.lower().partition("/")
-        if not kind or not subtype:
-            continue
-        quality = 1.0
-        for parameter in parameters:
-            name, _, value = parameter.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    quality = min(max(float(value), 0.0), 1.0)
-                except ValueError:
-                    quality = -1.0  # a q that is not a number: the range counts for nothing
-        if quality >= 0:
+    for media_range, quality in _elements(accept):
+        kind, _, subtype = media_range.partition("/")
+        if kind and subtype:
             ranges.append((kind, subtype, quality))
     return ranges
 
@@ -64,3 +74,10 @@ def preferred(accept: str | None, offered: Sequence[str]) -> str:
     matches = {media_type: _match(accept, media_type) for media_type in offered}
     ranked = max(offered, key=lambda media_type: (*matches[media_type], -offered.index(media_type)))
     return ranked if matches[ranked][0] > 0 else offered[0]
+
+
+def accepts_coding(accept_encoding: str | None, coding: str) -> bool:
+    """Whether Accept-Encoding takes `coding`: its own entry, else `*`, with a q above 0. Without
+    the header a client gets no coding: RFC 9110 would allow any, but clients that decode send it."""
+    qualities = dict(_elements(accept_encoding or ""))
+    return qualities.get(coding, qualities.get("*", 0.0)) > 0

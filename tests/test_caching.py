@@ -70,7 +70,7 @@ def test_the_cache_holds_a_bounded_number_of_bytes(app: FastAPI, client: TestCli
     cache = response_cache(app)
     for n in range(30):  # 30 copies of a 1.7 MB file under made-up query strings
         assert client.get(f"/static/swagger-ui/swagger-ui-bundle.js?v={n}").status_code == 200
-    assert cache.bytes == sum(len(entry.body) for entry in cache.entries.values())
+    assert cache.bytes == sum(entry.size for entry in cache.entries.values())
     assert cache.bytes <= cache.max_bytes
 
 
