@@ -1,5 +1,6 @@
 # make run: set up, seed and serve on $(PORT). make test: the test suite. Nothing else is needed.
-# make lint: ruff and mypy (make test runs it). make lock: the locked versions, after a dependency change.
+# make lint: ruff, mypy and the OpenAPI linters (make test runs it). make lock: the locked versions,
+# after a dependency change.
 # make test-load: the load tests. make audit: known vulnerabilities in the dependencies.
 # make bench: this API against Datasette and a bare Starlette ceiling under wrk (tests/perf/bench.py).
 # make bench-scale: this API and Datasette at 5, 100,000 and 1,000,000 observations.
@@ -11,7 +12,7 @@ BENCH_VENV := .venv-bench
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install lock seed run lint test test-load audit bench bench-scale image-smoke clean
+.PHONY: install lock seed run lint lint-openapi test test-load audit bench bench-scale image-smoke clean
 
 install: $(VENV)/.installed
 
@@ -41,12 +42,19 @@ seed: install
 run: seed
 	exec $(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT) --no-server-header
 
-# ruff and mypy --strict, as the FastAPI template's scripts/lint.sh runs them; make test runs it first.
+# ruff and mypy --strict, as the FastAPI template's scripts/lint.sh runs them, then the schema's
+# linters; make test runs it first.
 LINTED = app migrations tests .ci
-lint: install
+lint: install lint-openapi
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
 	$(BIN)/mypy
+
+# Redocly (recommended) and Spectral (spectral:oas) on the schema the app serves, through npx:
+# any error or warning fails (.ci/lint_openapi.py).
+lint-openapi: install
+	command -v npx >/dev/null || { echo "npx is missing: install Node.js (20 or later) with npm"; exit 1; }
+	$(BIN)/python .ci/lint_openapi.py
 
 test: lint
 	$(BIN)/pytest

@@ -1,7 +1,7 @@
 """The article as a web page, with the quote of every observation highlighted.
 
 Pure functions: text and spans in, HTML out; the page around the text is a Jinja2 template
-(app/templates/source_view.html). The page loads one stylesheet from this app and
+(app/templates/source_view.html). The page loads one stylesheet and the icon from this app and
 nothing else: no script, no inline style, no external address. So it works offline, and under a
 Content-Security-Policy as strict as `default-src 'self'`.
 
@@ -20,6 +20,7 @@ from typing import NamedTuple
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
+from app import links
 from app.links import mark_id
 from app.schemas import SourceDetail
 
@@ -84,8 +85,13 @@ TEMPLATES = Environment(
 
 def source_page(source: SourceDetail, spans: list[Span]) -> str:
     """The whole page: the article's metadata at the top, then its text with each observation's
-    quote (a span) highlighted and linked to the observation. The article's own address is shown
-    as text, not as a link: the page links only within this app."""
+    quote (a span) highlighted and linked to the observation. The article's own address is a link
+    where it is a web address (a link makes no request until followed), and text otherwise."""
     return TEMPLATES.get_template("source_view.html").render(
-        source=source, stylesheet=STYLESHEET, quotes=len(spans), text=Markup(highlight(source.text, spans))
+        source=source,
+        stylesheet=STYLESHEET,
+        favicon=links.FAVICON,
+        article_link=source.url if source.url.startswith(("https://", "http://")) else None,
+        quotes=len(spans),
+        text=Markup(highlight(source.text, spans)),
     )

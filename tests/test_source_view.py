@@ -156,7 +156,8 @@ def test_the_page_names_the_article(page: str) -> None:
     assert "<h1>Wondrous Xinjiang: Busy land ports herald thriving foreign trade</h1>" in page
     assert "Xinhua News Agency" in page
     assert '<time datetime="2023-02-09">2023-02-09</time>' in page
-    assert "https://english.news.cn/20230209/00008459e7a2499e98febae6b28a42bb/c.html" in page
+    article = "https://english.news.cn/20230209/00008459e7a2499e98febae6b28a42bb/c.html"
+    assert f'<a href="{article}" rel="noreferrer">{article}</a>' in page
 
 
 def test_the_page_is_for_phones_and_strict_csp(client: TestClient, page: str) -> None:
@@ -165,11 +166,18 @@ def test_the_page_is_for_phones_and_strict_csp(client: TestClient, page: str) ->
     assert ("meta", {"name": "viewport", "content": "width=device-width, initial-scale=1"}) in checker.elements
     assert "script" not in tags and "style" not in tags
     assert not any("style" in attrs or any(name.startswith("on") for name in attrs) for _, attrs in checker.elements)
-    addresses = [attrs.get("href") or attrs.get("src") for _, attrs in checker.elements if {"href", "src"} & set(attrs)]
-    assert "/static/source-view.css" in addresses
-    for address in addresses:
-        assert address is not None  # always true: href and src have values in this page
-        assert address.startswith("/") and not address.startswith("//"), address
+    # What the page loads is all from this app; the one link elsewhere is to the article itself,
+    # which is requested only if followed, and without a Referer.
+    loaded = [
+        attrs.get("href") or attrs.get("src")
+        for tag, attrs in checker.elements
+        if tag != "a" and {"href", "src"} & set(attrs)
+    ]
+    assert loaded == ["/static/source-view.css", "/static/favicon.svg"]
+    outside = [attrs for tag, attrs in checker.elements if tag == "a" and not (attrs.get("href") or "").startswith("/")]
+    assert outside == [
+        {"href": "https://english.news.cn/20230209/00008459e7a2499e98febae6b28a42bb/c.html", "rel": "noreferrer"}
+    ]
     css = client.get("/static/source-view.css")
     assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
     assert "url(" not in css.text and "@import" not in css.text  # nothing more to fetch

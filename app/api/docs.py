@@ -3,27 +3,28 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Header
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from app import links
 from app.negotiation import preferred
+from app.settings import PROJECT_ROOT
 
 router = APIRouter(include_in_schema=False)
 
-SWAGGER_PAGE = """<!doctype html>
+SWAGGER_PAGE = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Xinjiang land port statistics API - Swagger UI</title>
 <link rel="stylesheet" href="/static/swagger-ui/swagger-ui.css">
-<link rel="icon" type="image/png" href="/static/swagger-ui/favicon-32x32.png">
+<link rel="icon" type="image/svg+xml" href="{links.FAVICON}">
 </head><body><div id="swagger-ui"></div>
 <script src="/static/swagger-ui/swagger-ui-bundle.js"></script>
 <script src="/static/swagger-ui/init.js"></script>
 </body></html>"""
 
-REDOC_PAGE = """<!doctype html>
+REDOC_PAGE = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Xinjiang land port statistics API - ReDoc</title>
-<link rel="icon" type="image/png" href="/static/swagger-ui/favicon-32x32.png">
+<link rel="icon" type="image/svg+xml" href="{links.FAVICON}">
 </head><body><redoc spec-url="/openapi.json"></redoc>
 <script src="/static/redoc/redoc.standalone.js"></script>
 </body></html>"""
@@ -52,6 +53,12 @@ async def index(accept: Annotated[str | None, Header()] = None) -> Response:
     if preferred(accept, ["application/json", "text/html"]) == "text/html":
         return RedirectResponse("/docs", status_code=303, headers={"Vary": "Accept"})
     return JSONResponse(INDEX, headers={"Vary": "Accept"})
+
+
+@router.get("/favicon.ico")
+async def favicon() -> FileResponse:
+    """Browsers ask for it on any page without an icon of its own, such as a JSON answer."""
+    return FileResponse(PROJECT_ROOT / "app" / "static" / "favicon.ico", media_type="image/x-icon")
 
 
 @router.get("/docs")

@@ -96,3 +96,27 @@ def test_redoc_says_what_the_api_is_and_renders_the_operations(watched: Watched)
         # Each operation appears in the side menu and as its own heading.
         expect(page.locator("h2", has_text=summary).first).to_be_visible()
     watched.assert_clean()
+
+
+def test_redoc_shows_the_licence_whole_and_not_as_a_dead_link(watched: Watched) -> None:
+    page = watched.page
+    page.goto(watched.base_url + "/redoc")
+    licence = page.locator(".api-info span", has_text="License:")
+    expect(licence).to_have_text("License: MIT")
+    expect(licence.locator("a")).to_have_count(0)
+    assert licence.evaluate("e => e.scrollWidth <= e.clientWidth")  # not clipped
+    watched.assert_clean()
+
+
+@pytest.mark.parametrize(
+    "path", ["/docs", "/redoc", "/v1/sources/xinhua-2023-02-09-xinjiang-land-ports/view", "/v1/ports"]
+)
+def test_every_page_has_an_icon_from_the_app(watched: Watched, path: str) -> None:
+    """Pages name their icon; anything else (a JSON answer) gets /favicon.ico. Watched fails the
+    test on any 404, the browser's own request for an icon included."""
+    page = watched.page
+    page.goto(watched.base_url + path)
+    icon = page.evaluate("document.querySelector('link[rel=icon]')?.href ?? location.origin + '/favicon.ico'")
+    response = page.request.get(icon)
+    assert response.status == 200 and response.headers["content-type"].startswith("image/"), icon
+    watched.assert_clean()
