@@ -5,6 +5,7 @@ import gzip
 import hashlib
 import logging
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from starlette.datastructures import Headers
@@ -289,19 +290,33 @@ class PublicCORS:
         if scope["type"] != "http" or scope["method"] != "OPTIONS":
             await self.app(scope, receive, send)
             return
-        refusal: list[bytes] = []  # CORSMiddleware refuses in plain text; say it as a problem
 
-        async def send_refusal_as_problem(message: Message) -> None:
-            if message["type"] == "http.response.start" and message["status"] == 400:
-                refusal.append(b"")
-            elif not refusal:
-                await send(message)
-            elif message["type"] == "http.response.body":
-                refusal.append(message.get("body", b""))
-                if not message.get("more_body", False):
-                    detail = (
-                        f"CORS preflight refused: {b''.join(refusal).decode()}. This API allows GET, HEAD and OPTIONS."
-                    )
-                    await problem(400, detail)(scope, receive, send)
+        def detail(_status: int, text: str) -> str:
+            return f"CORS preflight refused: {text}. This API allows GET, HEAD and OPTIONS."
 
-        await self.preflight(scope, receive, send_refusal_as_problem)
+        await send_refusals_as_problems(self.preflight, scope, receive, send, detail)
+
+
+async def send_refusals_as_problems(
+    app: ASGIApp, scope: Scope, receive: Receive, send: Send, detail: Callable[[int, str], str]
+) -> None:
+    """Runs `app`, and sends any 4xx it answers in plain text (Starlette's CORSMiddleware and
+    FileResponse refuse so) as a problem document instead: the same status and headers, with
+    `detail(status, text)` as its detail."""
+    refusal: Message | None = None
+    body: list[bytes] = []
+
+    async def send_or_convert(message: Message) -> None:
+        nonlocal refusal
+        if message["type"] == "http.response.start" and 400 <= message["status"] < 500:
+            refusal = message
+        elif refusal is None:
+            await send(message)
+        elif message["type"] == "http.response.body":
+            body.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                kept = {k.decode(): v.decode() for k, v in refusal["headers"] if k not in _BODY_HEADERS}
+                text = b"".join(body).decode()
+                await problem(refusal["status"], detail(refusal["status"], text), kept)(scope, receive, send)
+
+    await app(scope, receive, send_or_convert)

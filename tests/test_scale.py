@@ -24,6 +24,7 @@ from sqlmodel import SQLModel
 
 from app.main import create_app
 from app.settings import Settings
+from tests.helpers import assert_problem
 from tests.perf.synthetic import build
 from tests.server import uvicorn_server
 
@@ -282,6 +283,19 @@ def test_the_database_download_resumes_with_range(client: TestClient, synthetic:
     etag = client.get("/v1/downloads/ports.db").headers["etag"]
     resumed = client.get("/v1/downloads/ports.db", headers={"Range": "bytes=100-", "If-Range": etag})
     assert (resumed.status_code, resumed.content) == (206, synthetic.read_bytes()[100:])
+
+
+@pytest.mark.parametrize(
+    "range_, status, says",
+    [
+        ("bytes=999999999-", 416, "outside the file"),
+        ("bytes=abc", 400, "Invalid Range"),
+        ("items=0-1", 400, "Invalid Range"),
+    ],
+)
+def test_a_range_that_cannot_be_served_is_a_problem(client: TestClient, range_: str, status: int, says: str) -> None:
+    body = assert_problem(client.get("/v1/downloads/ports.db", headers={"Range": range_}), status)
+    assert says in body["detail"]
 
 
 def test_a_killed_download_leaves_the_server_serving(synthetic: Path, tmp_path: Path) -> None:

@@ -10,10 +10,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response, StreamingResponse
 from sqlalchemy import select
 from sqlmodel import SQLModel
+from starlette.types import Receive, Scope, Send
 
 from app import links, models
 from app.api.problems import error_responses
-from app.middleware import etag_matches
+from app.middleware import etag_matches, send_refusals_as_problems
 from app.negotiation import preferred
 from app.observations_csv import MEDIA_TYPE as CSV_MEDIA_TYPE
 
@@ -23,6 +24,18 @@ SQLITE = "application/vnd.sqlite3"
 # Also offered because it is the one binary type generic clients and code generators all know.
 OCTET_STREAM = "application/octet-stream"
 FILE_TYPES = [SQLITE, OCTET_STREAM]
+
+
+class DatabaseFileResponse(FileResponse):
+    """FileResponse, with its refusals of a Range header (400, 416) sent as problem documents."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        def detail(status: int, text: str) -> str:
+            if status == 416:
+                return "The Range asked for lies outside the file; Content-Range gives its size."
+            return f"Invalid Range header: {text.removeprefix('Range header: ')}"
+
+        await send_refusals_as_problems(super().__call__, scope, receive, send, detail)
 
 
 def dataset_etag(request: Request, representation: str) -> str:
@@ -85,13 +98,13 @@ async def download_observations_csv(request: Request) -> Response:
         200: {"content": {media_type: {"schema": {"type": "string", "format": "binary"}} for media_type in FILE_TYPES}},
         206: {"description": "The byte range asked for."},
         304: {"description": "Not modified."},
-        **error_responses(416),
+        **error_responses(400, 416),
     },
 )
 async def download_database(request: Request) -> Response:
     media_type = preferred(request.headers.get("accept"), FILE_TYPES)
     etag = dataset_etag(request, "db" if media_type == SQLITE else "bin")
-    return not_modified(etag, request) or FileResponse(
+    return not_modified(etag, request) or DatabaseFileResponse(
         request.app.state.database_path,
         media_type=media_type,
         filename="ports.db",
