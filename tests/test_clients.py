@@ -266,8 +266,25 @@ def test_if_none_match_works_per_encoding(client: TestClient, url: str) -> None:
     assert client.get(url, headers={**identity, "If-None-Match": gzip_tag}).status_code == 200
 
 
+def test_the_bulk_csv_is_gzipped_as_it_streams(client: TestClient) -> None:
+    url = "/v1/downloads/observations.csv"
+    plain, plain_bytes = raw_get(client, url, **{"Accept-Encoding": "identity"})
+    zipped, zipped_bytes = raw_get(client, url, **{"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in plain.headers and zipped.headers["content-encoding"] == "gzip"
+    assert gzip.decompress(zipped_bytes) == plain_bytes
+    assert plain.headers["vary"] == zipped.headers["vary"] == "Accept-Encoding"
+    assert zipped.headers["etag"] != plain.headers["etag"]
+    for coding, etag in (("gzip", zipped.headers["etag"]), ("identity", plain.headers["etag"])):
+        assert client.get(url, headers={"Accept-Encoding": coding, "If-None-Match": etag}).status_code == 304
+
+
 def test_small_and_binary_answers_are_sent_as_they_are(client: TestClient) -> None:
-    for url, small in (("/healthz", True), ("/v1/metrics?limit=1", True), ("/favicon.ico", False)):
+    for url, small in (
+        ("/healthz", True),
+        ("/v1/metrics?limit=1", True),
+        ("/favicon.ico", False),
+        ("/v1/downloads/ports.db", False),
+    ):
         response, body = raw_get(client, url, **{"Accept-Encoding": "gzip"})
         assert response.status_code == 200 and "content-encoding" not in response.headers, url
         assert (len(body) < 1024) == small, url

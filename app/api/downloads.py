@@ -1,7 +1,8 @@
 """Everything at once, for those who want the whole dataset: every observation as one CSV, and
 the SQLite file itself. Neither goes through the response cache: both are as large as the data.
 The CSV was written when the database was built (app.seed.write_observations_csv), so serving it
-streams stored parts, one at a time; both are validated by the dataset's version."""
+streams stored parts, one at a time, gzipped as they go for clients that take gzip; both are
+validated by the dataset's version."""
 
 import zlib
 from collections.abc import Iterator
@@ -15,7 +16,7 @@ from starlette.types import Receive, Scope, Send
 from app import links, models
 from app.api.problems import error_responses
 from app.middleware import etag_matches, send_refusals_as_problems
-from app.negotiation import preferred
+from app.negotiation import accepts_coding, preferred
 from app.observations_csv import MEDIA_TYPE as CSV_MEDIA_TYPE
 
 router = APIRouter(prefix=links.DOWNLOADS, tags=["downloads"])
@@ -42,12 +43,12 @@ def dataset_etag(request: Request, representation: str) -> str:
     return f'"{request.app.state.dataset_info.version[:32]}-{representation}"'
 
 
-def not_modified(etag: str, request: Request) -> Response | None:
-    """304 where If-None-Match names the current version. Read from the request, not declared as a
-    parameter: a validator is HTTP's business, not a parameter of the operation."""
+def not_modified(request: Request, headers: dict[str, str]) -> Response | None:
+    """304, with the answer's ETag and Vary, where If-None-Match names its ETag. Read from the
+    request, not declared as a parameter: a validator is HTTP's business, not the operation's."""
     if_none_match = request.headers.get("if-none-match")
-    if if_none_match is not None and etag_matches(if_none_match, etag.encode()):
-        return Response(status_code=304, headers={"ETag": etag})
+    if if_none_match is not None and etag_matches(if_none_match, headers["ETag"].encode()):
+        return Response(status_code=304, headers={k: v for k, v in headers.items() if k in ("ETag", "Vary")})
     return None
 
 
@@ -61,13 +62,25 @@ def csv_parts(request: Request) -> Iterator[bytes]:
             yield zlib.decompress(part)
 
 
+def gzipped(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """One gzip stream of `chunks`, compressed as they go. Level 1: on this CSV it compresses as
+    fast as the parts stream (about 220 MB/s here), to a seventh of the size; level 6 gained a
+    quarter more, at a third of the speed."""
+    compressor = zlib.compressobj(1, wbits=31)  # 31: deflate with a gzip header and trailer
+    for chunk in chunks:
+        if compressed := compressor.compress(chunk):
+            yield compressed
+    yield compressor.flush()
+
+
 @router.get(
     "/observations.csv",
     summary="Every observation as one CSV file",
     description=(
         "All observations, in list order, with the columns of the CSV pages of `/v1/observations`, streamed: "
-        "memory stays flat whatever the size of the data. Its ETag is the dataset's version, so "
-        "`If-None-Match` answers 304 until the data changes."
+        "memory stays flat whatever the size of the data. Gzipped as it streams to clients whose "
+        "`Accept-Encoding` takes gzip. Its ETag is the dataset's version, so `If-None-Match` answers 304 "
+        "until the data changes."
     ),
     response_class=StreamingResponse,
     responses={
@@ -77,12 +90,15 @@ def csv_parts(request: Request) -> Iterator[bytes]:
     },
 )
 async def download_observations_csv(request: Request) -> Response:
-    etag = dataset_etag(request, "csv")
-    return not_modified(etag, request) or StreamingResponse(
-        csv_parts(request),
-        media_type=CSV_MEDIA_TYPE,
-        headers={"ETag": etag, "Content-Disposition": 'attachment; filename="observations.csv"'},
-    )
+    gzip = accepts_coding(request.headers.get("accept-encoding"), "gzip")
+    headers = {
+        "ETag": dataset_etag(request, "csv-gzip" if gzip else "csv"),
+        "Vary": "Accept-Encoding",
+        "Content-Disposition": 'attachment; filename="observations.csv"',
+        **({"Content-Encoding": "gzip"} if gzip else {}),
+    }
+    body = gzipped(csv_parts(request)) if gzip else csv_parts(request)
+    return not_modified(request, headers) or StreamingResponse(body, media_type=CSV_MEDIA_TYPE, headers=headers)
 
 
 @router.get(
@@ -103,10 +119,7 @@ async def download_observations_csv(request: Request) -> Response:
 )
 async def download_database(request: Request) -> Response:
     media_type = preferred(request.headers.get("accept"), FILE_TYPES)
-    etag = dataset_etag(request, "db" if media_type == SQLITE else "bin")
-    return not_modified(etag, request) or DatabaseFileResponse(
-        request.app.state.database_path,
-        media_type=media_type,
-        filename="ports.db",
-        headers={"ETag": etag, "Vary": "Accept"},
+    headers = {"ETag": dataset_etag(request, "db" if media_type == SQLITE else "bin"), "Vary": "Accept"}
+    return not_modified(request, headers) or DatabaseFileResponse(
+        request.app.state.database_path, media_type=media_type, filename="ports.db", headers=headers
     )

@@ -27,10 +27,10 @@ from app.schemas import CslItem, Observation, Page
 
 router = APIRouter(prefix=links.OBSERVATIONS, tags=["observations"])
 
-VARY_ACCEPT = {"Vary": "Accept"}
+VARY_ACCEPT = {"Vary": "Accept"}  # the representation depends on Accept
 # BibTeX has no registered media type; application/x-bibtex is the one reference managers send
 # and ask for. text/plain too, for browsers, and for code generators, which all know it.
-BIBTEX_TYPES = [BIBTEX, "text/plain"]  # the representation depends on Accept
+BIBTEX_TYPES = [BIBTEX, "text/plain"]
 ObservationKey = Annotated[
     str,
     Path(max_length=200, json_schema_extra=PRINTABLE_SCHEMA, description="Observation id.", examples=OBSERVATION_IDS),

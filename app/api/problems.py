@@ -36,8 +36,8 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     descriptions = {
         400: "The request is malformed; `detail` says how.",
         404: "No such id; `valid_values` lists the ids that exist.",
-        422: "A parameter is invalid; `errors` says which and why.",
         416: "The `Range` asked for lies outside the file.",
+        422: "A parameter is invalid; `errors` says which and why.",
         431: "The request's headers add up to more than 16 KiB.",
     }
     return {status: {"model": Problem, "description": descriptions[status]} for status in (*statuses, 431)}
