@@ -5,6 +5,7 @@ in tests/browser/test_docs_pages.py; Redocly and Spectral run in `make lint`.)""
 
 import gzip
 import importlib
+import inspect
 import os
 import subprocess
 import sys
@@ -87,8 +88,13 @@ def test_the_generated_client_reads_as_an_sdk(generated: ModuleType) -> None:
         "get_observation", "get_port", "get_source", "get_source_view", "health", "list_metrics",
         "list_observations", "list_observations_csv", "list_port_metric_observations", "list_ports", "list_sources",
     ]  # fmt: skip
-    for name in names:
-        assert "_v1_" not in name and not name.endswith("_get"), name
+    for name, module in operations(generated).items():
+        functions = [
+            f for f, value in vars(module).items() if inspect.isfunction(value) and value.__module__ == module.__name__
+        ]
+        assert {"sync", "sync_detailed", "asyncio", "asyncio_detailed"} <= set(functions), name
+        for identifier in (name, *functions):
+            assert "_v1_" not in identifier and not identifier.endswith("_get"), (name, identifier)
 
 
 def test_every_operation_answers_the_generated_client(generated: ModuleType, live_server: str) -> None:
