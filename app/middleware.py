@@ -34,10 +34,10 @@ class Representation:
 
     headers: list[tuple[bytes, bytes]]
     body: bytes
-    etag: bytes | None
+    etag: bytes  # b"" for an answer that is not kept (not a 200, or too large)
 
     async def send(self, send: Send, status: int, *, head: bool, if_none_match: str | None) -> None:
-        if self.etag is not None and if_none_match is not None and etag_matches(if_none_match, self.etag):
+        if self.etag and if_none_match is not None and etag_matches(if_none_match, self.etag):
             # 304 keeps the headers a cache needs and drops those that describe a body.
             kept = [(k, v) for k, v in self.headers if k not in _BODY_HEADERS]
             await send({"type": "http.response.start", "status": 304, "headers": kept})
@@ -55,20 +55,20 @@ class CachedResponse:
     status: int
     identity: Representation
     gzippable: bool = False  # a text 200 of GZIP_MIN_BYTES or more
-    gzip: Representation | None = None  # made the first time a client takes it
+    compressed: Representation | None = None  # the gzipped one, made the first time a client takes it
 
     @property
     def size(self) -> int:
-        return len(self.identity.body) + (len(self.gzip.body) if self.gzip else 0)
+        return len(self.identity.body) + (len(self.compressed.body) if self.compressed else 0)
 
     def gzipped(self) -> Representation:
-        if self.gzip is None:
+        if self.compressed is None:
             body = gzip.compress(self.identity.body, compresslevel=6, mtime=0)  # mtime 0: the same bytes every time
-            etag = self.identity.etag[:-1] + b'-gzip"' if self.identity.etag else None
+            etag = self.identity.etag[:-1] + b'-gzip"'
             headers = [(k, v) for k, v in self.identity.headers if k not in (b"content-length", b"etag")]
-            headers += [(b"content-encoding", b"gzip"), (b"content-length", str(len(body)).encode())]
-            self.gzip = Representation([*headers, *([(b"etag", etag)] if etag else [])], body, etag)
-        return self.gzip
+            headers += [(b"content-encoding", b"gzip"), (b"content-length", str(len(body)).encode()), (b"etag", etag)]
+            self.compressed = Representation(headers, body, etag)
+        return self.compressed
 
 
 def etag_matches(if_none_match: str, etag: bytes) -> bool:
@@ -135,7 +135,8 @@ class ResponseCache:
         entry = self.entries.get(key)
         if entry is None:
             entry = await self._render(scope, receive)
-            if entry.identity.etag is not None:
+            # Another request for the same key may have been rendered meanwhile: the first one stays.
+            if entry.identity.etag and key not in self.entries:
                 self.entries[key] = entry
                 self.bytes += entry.size
                 self._evict()
@@ -143,7 +144,7 @@ class ResponseCache:
             self.entries.move_to_end(key)
         chosen = entry.identity
         if entry.gzippable and accepts_coding(headers.get("accept-encoding"), "gzip"):
-            if entry.gzip is None and key in self.entries:
+            if entry.compressed is None and self.entries.get(key) is entry:
                 self.bytes += len(entry.gzipped().body)
                 self._evict()
             chosen = entry.gzipped()
@@ -172,7 +173,7 @@ class ResponseCache:
         body = b"".join(chunks)
         headers = [(k, v) for k, v in start["headers"] if k not in (b"etag", b"last-modified")]
         if start["status"] != 200 or len(body) > self.max_body:
-            return CachedResponse(start["status"], Representation(list(start["headers"]), body, etag=None))
+            return CachedResponse(start["status"], Representation(list(start["headers"]), body, etag=b""))
         version = scope["app"].state.dataset_info.version
         content_type = _header(headers, b"content-type")
         digest = hashlib.sha256(version.encode() + b"\0" + content_type + b"\0" + body).hexdigest()[:32]
@@ -291,24 +292,24 @@ class PublicCORS:
             await self.app(scope, receive, send)
             return
 
-        def detail(_status: int, text: str) -> str:
+        def detail(text: str) -> str:
             return f"CORS preflight refused: {text}. This API allows GET, HEAD and OPTIONS."
 
-        await send_refusals_as_problems(self.preflight, scope, receive, send, detail)
+        await send_refusals_as_problems(self.preflight, scope, receive, send, {400}, detail)
 
 
 async def send_refusals_as_problems(
-    app: ASGIApp, scope: Scope, receive: Receive, send: Send, detail: Callable[[int, str], str]
+    app: ASGIApp, scope: Scope, receive: Receive, send: Send, statuses: set[int], detail: Callable[[str], str]
 ) -> None:
-    """Runs `app`, and sends any 4xx it answers in plain text (Starlette's CORSMiddleware and
-    FileResponse refuse so) as a problem document instead: the same status and headers, with
-    `detail(status, text)` as its detail."""
+    """Runs `app`, and sends an answer of one of `statuses`, which it refuses with in plain text
+    (Starlette's CORSMiddleware and FileResponse do), as a problem document instead: the same
+    status and headers, with `detail(text)` as its detail."""
     refusal: Message | None = None
     body: list[bytes] = []
 
     async def send_or_convert(message: Message) -> None:
         nonlocal refusal
-        if message["type"] == "http.response.start" and 400 <= message["status"] < 500:
+        if message["type"] == "http.response.start" and message["status"] in statuses:
             refusal = message
         elif refusal is None:
             await send(message)
@@ -317,6 +318,6 @@ async def send_refusals_as_problems(
             if not message.get("more_body", False):
                 kept = {k.decode(): v.decode() for k, v in refusal["headers"] if k not in _BODY_HEADERS}
                 text = b"".join(body).decode()
-                await problem(refusal["status"], detail(refusal["status"], text), kept)(scope, receive, send)
+                await problem(refusal["status"], detail(text), kept)(scope, receive, send)
 
     await app(scope, receive, send_or_convert)

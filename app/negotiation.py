@@ -77,7 +77,8 @@ def preferred(accept: str | None, offered: Sequence[str]) -> str:
 
 
 def accepts_coding(accept_encoding: str | None, coding: str) -> bool:
-    """Whether Accept-Encoding takes `coding`: its own entry, else `*`, with a q above 0. Without
+    """Whether Accept-Encoding takes `coding`: its own entry (or its x- alias), else `*`, with a q above 0. Without
     the header a client gets no coding: RFC 9110 would allow any, but clients that decode send it."""
     qualities = dict(_elements(accept_encoding or ""))
-    return qualities.get(coding, qualities.get("*", 0.0)) > 0
+    own = qualities.get(coding, qualities.get(f"x-{coding}"))  # x-gzip is gzip (RFC 9110, 8.4.1.3)
+    return (own if own is not None else qualities.get("*", 0.0)) > 0

@@ -1,8 +1,11 @@
 """ETags, 304s and Cache-Control: clients can reuse what they have, and what is served from
 memory is byte for byte what the routes compute."""
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -72,6 +75,22 @@ def test_the_cache_holds_a_bounded_number_of_bytes(app: FastAPI, client: TestCli
         assert client.get(f"/static/swagger-ui/swagger-ui-bundle.js?v={n}").status_code == 200
     assert cache.bytes == sum(entry.size for entry in cache.entries.values())
     assert cache.bytes <= cache.max_bytes
+
+
+def test_concurrent_first_requests_keep_the_count_of_bytes_right(app: FastAPI, client: TestClient) -> None:  # noqa: ARG001
+    """Identical requests that all miss the cache at once (StaticFiles reads in a thread, so they
+    interleave) store one entry, and the cache's count of bytes stays the sum of its entries.
+    `client` is there for its lifespan: it has opened the database the app serves."""
+    cache = response_cache(app)
+
+    async def at_once() -> None:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
+            url = "/static/swagger-ui/swagger-ui-bundle.js?at-once"
+            await asyncio.gather(*(http.get(url, headers={"Accept-Encoding": "gzip"}) for _ in range(8)))
+
+    with ThreadPoolExecutor(1) as thread:  # a loop of its own: other tests may leave one running here
+        thread.submit(asyncio.run, at_once()).result()
+    assert cache.bytes == sum(entry.size for entry in cache.entries.values())
 
 
 def test_healthz_must_be_revalidated(client: TestClient) -> None:

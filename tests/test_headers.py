@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 
 from app.main import create_app
 from app.settings import Settings
+from tests.helpers import assert_problem
 
 URLS = ["/v1/ports", "/v1/ports/atlantis", "/docs", "/redoc", "/static/redoc/redoc.standalone.js", "/nope"]
 
@@ -46,6 +47,11 @@ def test_cors_does_not_allow_writes(client: TestClient) -> None:
     assert response.status_code == 400
     assert response.headers["content-type"] == "application/problem+json"
     assert "Disallowed CORS method" in response.json()["detail"]
+
+
+def test_an_options_that_is_no_preflight_is_the_plain_405(client: TestClient) -> None:
+    body = assert_problem(client.options("/v1/observations"), 405)
+    assert body["detail"] == "This API only reads. Allowed methods: GET, HEAD."
 
 
 def test_a_500_is_a_problem_with_the_standard_headers_and_its_traceback_is_logged(

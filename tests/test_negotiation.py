@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.negotiation import preferred, quality
+from app.negotiation import accepts_coding, preferred, quality
 
 
 @pytest.mark.parametrize(
@@ -35,3 +35,25 @@ def test_quality(accept: str, media_type: str, expected: float) -> None:
 )
 def test_preferred(accept: str | None, chosen: str) -> None:
     assert preferred(accept, ["application/json", "text/csv"]) == chosen
+
+
+@pytest.mark.parametrize(
+    "accept_encoding, takes_gzip",
+    [
+        (None, False),  # no header: no coding, though RFC 9110 would allow any
+        ("", False),
+        ("gzip", True),
+        ("GZIP", True),
+        ("gzip, deflate, br", True),
+        ("x-gzip", True),  # the old name, the same coding
+        ("gzip;q=0", False),
+        ("*", True),
+        ("*;q=0", False),
+        ("gzip;q=0, *", False),  # gzip's own entry wins over *
+        ("identity", False),
+        ("br;q=1.0, gzip;q=0.5", True),
+        ("gzip;q=x", False),  # a q that is not a number: the entry counts for nothing
+    ],
+)
+def test_accepts_coding(accept_encoding: str | None, takes_gzip: bool) -> None:
+    assert accepts_coding(accept_encoding, "gzip") is takes_gzip

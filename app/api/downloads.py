@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response, StreamingResponse
 from sqlalchemy import select
 from sqlmodel import SQLModel
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from app import links, models
 from app.api.problems import error_responses
@@ -28,15 +28,25 @@ FILE_TYPES = [SQLITE, OCTET_STREAM]
 
 
 class DatabaseFileResponse(FileResponse):
-    """FileResponse, with its refusals of a Range header (400, 416) sent as problem documents."""
+    """FileResponse, but a Range it cannot use gets the whole file, as RFC 9110 (14.2) has it,
+    where FileResponse refuses it with a 400; and a range outside the file is a 416 problem."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        def detail(status: int, text: str) -> str:
-            if status == 416:
-                return "The Range asked for lies outside the file; Content-Range gives its size."
-            return f"Invalid Range header: {text.removeprefix('Range header: ')}"
+        unusable = False
 
-        await send_refusals_as_problems(super().__call__, scope, receive, send, detail)
+        async def send_unless_unusable(message: Message) -> None:
+            nonlocal unusable
+            unusable = unusable or (message["type"] == "http.response.start" and message["status"] == 400)
+            if not unusable:
+                await send(message)
+
+        def detail(_text: str) -> str:
+            return "The Range asked for lies outside the file; Content-Range gives its size."
+
+        await send_refusals_as_problems(super().__call__, scope, receive, send_unless_unusable, {416}, detail)
+        if unusable:
+            whole = {**scope, "headers": [(k, v) for k, v in scope["headers"] if k != b"range"]}
+            await super().__call__(whole, receive, send)
 
 
 def dataset_etag(request: Request, representation: str) -> str:
@@ -96,7 +106,10 @@ async def download_observations_csv(request: Request) -> Response:
         "Content-Disposition": 'attachment; filename="observations.csv"',
         **({"Content-Encoding": "gzip"} if gzip else {}),
     }
-    body = gzipped(csv_parts(request)) if gzip else csv_parts(request)
+    if request.method == "HEAD":  # the headers only, without reading a part
+        body: Iterator[bytes] = iter(())
+    else:
+        body = gzipped(csv_parts(request)) if gzip else csv_parts(request)
     return not_modified(request, headers) or StreamingResponse(body, media_type=CSV_MEDIA_TYPE, headers=headers)
 
 
@@ -113,7 +126,7 @@ async def download_observations_csv(request: Request) -> Response:
         200: {"content": {media_type: {"schema": {"type": "string", "format": "binary"}} for media_type in FILE_TYPES}},
         206: {"description": "The byte range asked for."},
         304: {"description": "Not modified."},
-        **error_responses(400, 416),
+        **error_responses(416),
     },
 )
 async def download_database(request: Request) -> Response:
@@ -122,3 +135,9 @@ async def download_database(request: Request) -> Response:
     return not_modified(request, headers) or DatabaseFileResponse(
         request.app.state.database_path, media_type=media_type, filename="ports.db", headers=headers
     )
+
+
+# HEAD, which every other route answers through the response cache, that the downloads bypass.
+# Out of the schema: it is GET without the body, and an operation id names one operation.
+router.add_api_route("/observations.csv", download_observations_csv, methods=["HEAD"], include_in_schema=False)
+router.add_api_route("/ports.db", download_database, methods=["HEAD"], include_in_schema=False)

@@ -34,7 +34,6 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     app.middleware.HeaderLimit before any route) for every route. Their media type is set by
     `declare_problem_media_type`."""
     descriptions = {
-        400: "The request is malformed; `detail` says how.",
         404: "No such id; `valid_values` lists the ids that exist.",
         416: "The `Range` asked for lies outside the file.",
         422: "A parameter is invalid; `errors` says which and why.",
