@@ -31,8 +31,9 @@ DatasetDep = Annotated[Dataset, Depends(get_dataset)]
 # what bytes that are not UTF-8 decode to. No name contains either, and the forgiving port look-up,
 # which ignores punctuation, must not read "ala%00taw" as alataw. The schema states it as a
 # pattern; the check is a validator of ours, so that its error is ours, in words.
-PRINTABLE = r"^[^\x00-\x1f\x7f\ufffd]*$"
-_NOT_PRINTABLE = re.compile(r"[\x00-\x1f\x7f\ufffd]")
+_UNPRINTABLE_CHARACTERS = r"\x00-\x1f\x7f\ufffd"
+PRINTABLE = rf"^[^{_UNPRINTABLE_CHARACTERS}]*$"
+_NOT_PRINTABLE = re.compile(rf"[{_UNPRINTABLE_CHARACTERS}]")
 
 
 def _printable(value: str | None) -> str | None:
@@ -73,8 +74,9 @@ After = Annotated[
     Query(max_length=200, json_schema_extra=PRINTABLE_SCHEMA, description=f"{AFTER_DOC} For this list, an id."),
     Printable,
 ]
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # An observation's place in the chronological order is its period's end and its id.
-OBSERVATION_CURSOR = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}~[^\x00-\x1f\x7f\ufffd]*$"
+OBSERVATION_CURSOR = rf"^{ISO_DATE.pattern}~[^{_UNPRINTABLE_CHARACTERS}]*$"
 
 
 def _observation_cursor(value: str | None) -> str | None:
@@ -110,9 +112,6 @@ def page(request: Request, response: Response, found: Slice, total: int | None, 
     self_link = links.page(request.url.path, list(request.query_params.multi_items()))
     page_links = PageLinks(self=self_link, next=next_page(request, response, found))
     return Page(items=found.items, total=total, limit=limit, offset=offset, links=page_links)
-
-
-ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _iso_date(value: object) -> object:
