@@ -6,9 +6,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from app.settings import PROJECT_ROOT
-
-SEEDS_DIR = PROJECT_ROOT / "seeds"
+from app.settings import get_settings
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -17,5 +15,6 @@ def read_toml(path: Path) -> dict[str, Any]:
 
 
 def seed_ids(file_name: str, table: str) -> list[str]:
-    """The ids of one kind of seed (`seed_ids("ports.toml", "port")`), sorted."""
-    return sorted(row["id"] for row in read_toml(SEEDS_DIR / file_name)[table])
+    """The ids of one kind of seed (`seed_ids("ports.toml", "port")`), sorted, from the seeds
+    `make seed` reads (SEEDS_DIR)."""
+    return sorted(row["id"] for row in read_toml(get_settings().seeds_dir / file_name)[table])
