@@ -21,7 +21,6 @@ from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
 from app import links
-from app.links import mark_id
 from app.schemas import SourceDetail
 
 STYLESHEET = "/static/source-view.css"
@@ -63,7 +62,7 @@ def highlight(text: str, spans: list[Span]) -> str:
             html.append("</p>\n<p>")
             continue
         for span in wanted[kept:]:
-            html.append(f'<mark id="{escape(mark_id(span.id))}">' if span.start == start else "<mark>")
+            html.append(f'<mark id="{escape(links.mark_id(span.id))}">' if span.start == start else "<mark>")
             open_marks.append(span)
         html.append(escape(text[start:end]))
     for span in reversed(open_marks):
