@@ -25,7 +25,7 @@ from app import models
 from app.dataset import all_csv_rows
 from app.figures import QUALIFIERS, FigureError, check_figure, fold_name, half_unit, prior_year_value
 from app.observations_csv import to_csv
-from app.seed_files import read_toml
+from app.seed_files import FIGURES_SUFFIX, read_toml
 from app.settings import PROJECT_ROOT, get_settings
 
 CSV_PART_ROWS = 1000
@@ -74,12 +74,22 @@ def load_seeds(seeds_dir: Path) -> Seeds:
     errors: list[str] = []
     observations: list[models.Observation] = []
     seen: set[str] = set()
-    for figure in read_toml(seeds_dir / "figures.toml")["figure"]:
-        try:
-            observations.append(_figure_row(figure, sources, names_of, metrics, seen))
-        except (FigureError, KeyError, TypeError, ValueError) as error:
-            reason = f"missing field {error}" if isinstance(error, KeyError) else str(error)
-            errors.append(f"figure {figure.get('id', '?')!r}: {reason}\n  quote: {figure.get('quote', '')!r}")
+    for path in sorted(seeds_dir.glob(f"*{FIGURES_SUFFIX}")):
+        source_id = path.name.removesuffix(FIGURES_SUFFIX)
+        if source_id not in sources:
+            errors.append(f"{path.name}: no article {source_id}.txt beside it")
+            continue
+        seeded = read_toml(path)
+        for figure in seeded.get("figure", []):
+            try:
+                if "source" in figure:
+                    raise FigureError(f"the source is the file's name ({source_id}); drop the source field")
+                observations.append(_figure_row({**figure, "source": source_id}, sources, names_of, metrics, seen))
+            except (FigureError, KeyError, TypeError, ValueError) as error:
+                reason = f"missing field {error}" if isinstance(error, KeyError) else str(error)
+                errors.append(
+                    f"{path.name}: figure {figure.get('id', '?')!r}: {reason}\n  quote: {figure.get('quote', '')!r}"
+                )
     if errors:
         raise SeedError("\n".join(errors))
     return Seeds(
@@ -104,7 +114,7 @@ def port_keys(names_of: dict[str, list[str]]) -> list[models.PortKey]:
     return [models.PortKey(key=key, port_id=port_id) for key, port_id in sorted(owner_of.items())]
 
 
-# Fields of figures.toml that are not columns: references by id, and what only the check uses.
+# Fields of a figures file that are not columns: references by id, and what only the check uses.
 _FIGURE_ONLY_FIELDS = {"port", "metric", "source", "context", "cumulative"}
 # Columns the build works out; a curator who wrote one would be overruled, so it is refused.
 _DERIVED_FIELDS = {"prior_year_value", "prior_year_qualifier"}

@@ -17,6 +17,7 @@ from app.db import check_database
 from app.seed import SeedError, load_seeds, remove_leftovers, seed
 from tests.helpers import SEEDS
 
+FIGURES_FILE = "xinhua-2023-02-09-xinjiang-land-ports.figures.toml"
 ARTICLE_SHA256 = "0be896afe3b686b0c62ad6abc35f45c341f9183f774769b77ec8f9f029e1e38f"
 
 
@@ -25,8 +26,8 @@ def sha256(path: Path) -> str:
 
 
 def break_figure(seeds_dir: Path, figure_id: str, field: str, value: str) -> None:
-    """Rewrite one field of one figure in figures.toml."""
-    path = seeds_dir / "figures.toml"
+    """Rewrite one field of one figure in the article's figures file."""
+    path = seeds_dir / FIGURES_FILE
     text = path.read_text(encoding="utf-8")
     blocks = text.split("[[figure]]")
     for i, block in enumerate(blocks):
@@ -82,8 +83,8 @@ def test_a_bad_figure_stops_the_seed_naming_figure_and_quote(
 
 
 def test_an_unknown_field_stops_the_seed(seeds_copy: Path, tmp_path: Path) -> None:
-    with (seeds_copy / "figures.toml").open("a") as f:
-        f.write("valu = 3\n")  # a typo in the last figure
+    path = seeds_copy / FIGURES_FILE
+    path.write_text(path.read_text().replace("value = 30\n", "value = 30\nvalu = 3\n"))  # a typo
     with pytest.raises(SeedError, match="unknown fields valu"):
         seed(seeds_copy, tmp_path / "new.db")
 
@@ -130,7 +131,7 @@ def test_seed_command_fails_non_zero_and_says_why(seeds_copy: Path, tmp_path: Pa
 
 
 def test_horgos_has_no_figures() -> None:
-    figures = tomllib.loads((SEEDS / "figures.toml").read_text())["figure"]
+    figures = [f for path in SEEDS.glob("*.figures.toml") for f in tomllib.loads(path.read_text()).get("figure", [])]
     assert {f["port"] for f in figures} == {"urumqi", "alataw", "bakti"}
 
 

@@ -130,7 +130,7 @@ Day = Annotated[date, BeforeValidator(_iso_date)]
 PORT_IDS, METRIC_IDS, OBSERVATION_IDS = (
     seed_ids("ports.toml", "port"),
     seed_ids("metrics.toml", "metric"),
-    seed_ids("figures.toml", "figure"),
+    seed_ids("*.figures.toml", "figure"),
 )
 
 PortKey = Annotated[
