@@ -18,6 +18,9 @@ from sqlalchemy import (
     CompoundSelect,
     Connection,
     Date,
+    Engine,
+    Executable,
+    Result,
     Row,
     Select,
     String,
@@ -32,6 +35,7 @@ from sqlalchemy import (
 from sqlmodel import SQLModel
 
 from app import links, models, schemas
+from app.db import time_limit
 from app.figures import fold_name
 from app.observations_csv import COLUMNS as CSV_COLUMNS
 
@@ -110,24 +114,33 @@ def _id(item: schemas.Port | schemas.Metric | schemas.Source) -> str:
 
 
 class Dataset:
-    """The queries of one request, on one read-only connection."""
+    """The queries of one request. Each holds a connection of the pool only while it runs, under
+    the time limit, and reads its rows whole: between two queries, and while the answer is written
+    out to a slow client, the request holds nothing. Its methods block, so routes call them off the
+    event loop (they are plain `def`s, which FastAPI runs in its thread pool)."""
 
-    def __init__(self, connection: Connection, info: models.DatasetInfo):
-        self.connection = connection
+    def __init__(self, engine: Engine, info: models.DatasetInfo, query_time_limit: float):
+        self.engine = engine
         self.info = info
+        self.query_time_limit = query_time_limit
+
+    def _execute(self, query: Executable) -> Result[Any]:
+        """The whole result of `query`, read on a connection already back in the pool."""
+        with self.engine.connect() as connection, time_limit(connection, self.query_time_limit):
+            return connection.execute(query).freeze()()
 
     # Ports, metrics and sources: small tables, listed in id order.
 
     def port_id(self, key: str) -> str:
         """The id of the port with this id or any of its names, ignoring case, diacritics and punctuation."""
-        port_id = self.connection.execute(select(PORT_KEY.c.port_id).where(PORT_KEY.c.key == fold_name(key))).scalar()
+        port_id = self._execute(select(PORT_KEY.c.port_id).where(PORT_KEY.c.key == fold_name(key))).scalar()
         if port_id is None:
             raise self._not_found("port", PORT, self.info.ports, links.PORTS)
         return str(port_id)
 
     def port(self, key: str) -> schemas.Port:
         """A port by id or any of its names, with its names and links."""
-        row = self.connection.execute(select(PORT).where(PORT.c.id == self.port_id(key))).one()
+        row = self._execute(select(PORT).where(PORT.c.id == self.port_id(key))).one()
         return self._ports([row])[0]
 
     def metric_id(self, key: str) -> str:
@@ -138,7 +151,7 @@ class Dataset:
         return _slice(self._ports(rows[:limit]), len(rows) > limit, _id)
 
     def metric(self, key: str) -> schemas.Metric:
-        row = self.connection.execute(select(METRIC).where(METRIC.c.id == key.lower())).first()
+        row = self._execute(select(METRIC).where(METRIC.c.id == key.lower())).first()
         if row is None:
             raise self._not_found("metric", METRIC, self.info.metrics, links.METRICS)
         return _metric(row)
@@ -148,7 +161,7 @@ class Dataset:
         return _slice([_metric(row) for row in rows[:limit]], len(rows) > limit, _id)
 
     def source(self, key: str) -> schemas.SourceDetail:
-        row = self.connection.execute(select(SOURCE).where(SOURCE.c.id == key.lower())).first()
+        row = self._execute(select(SOURCE).where(SOURCE.c.id == key.lower())).first()
         if row is None:
             raise self._not_found("source", SOURCE, self.info.sources, links.SOURCES)
         return schemas.SourceDetail(**row._mapping, href=links.source(row.id))
@@ -166,12 +179,12 @@ class Dataset:
             .where(OBS.source_id == source_id)
             .order_by(OBS.quote_start, OBS.id)
         )
-        return [tuple(row) for row in self.connection.execute(query)]
+        return [tuple(row) for row in self._execute(query)]
 
     # Observations.
 
     def observation(self, key: str) -> schemas.Observation:
-        row = self.connection.execute(select(*RECORD_COLUMNS).where(OBS.id == key.lower())).first()
+        row = self._execute(select(*RECORD_COLUMNS).where(OBS.id == key.lower())).first()
         if row is None:
             raise self._not_found("observation", OBSERVATION, self.info.observations, links.OBSERVATIONS)
         return schemas.Observation.model_validate(observation_record(list(row._fields), row))
@@ -194,7 +207,7 @@ class Dataset:
         """The rows of one page, and one more where more follow; with the names of their columns."""
         position = tuple(after.split("~", 1)) if after is not None else None  # the pattern ensures one "~"
         query = observations_query(where, position, self.info.longest_period_days)
-        result = self.connection.execute(query.limit(limit + 1).offset(offset))
+        result = self._execute(query.limit(limit + 1).offset(offset))
         return list(result.keys()), result.all()
 
     def embedded(self, where: ObservationFilter) -> dict[str, Any]:
@@ -216,9 +229,9 @@ class Dataset:
                 counts = counts.where(OBSERVATION_COUNT.c.port_id == where.port)
             if where.metric is not None:
                 counts = counts.where(OBSERVATION_COUNT.c.metric_id == where.metric)
-            return int(self.connection.execute(counts).scalar_one())
+            return int(self._execute(counts).scalar_one())
         matches = observations_query(where, None, self.info.longest_period_days, columns=[OBS.period_end, OBS.id])
-        found = self.connection.execute(select(func.count()).select_from(matches.limit(MAX_COUNT + 1).subquery()))
+        found = self._execute(select(func.count()).select_from(matches.limit(MAX_COUNT + 1).subquery()))
         total = int(found.scalar_one())
         return total if total <= MAX_COUNT else None
 
@@ -229,7 +242,7 @@ class Dataset:
         query = select(*(columns or table.c)).order_by(table.c.id)
         if after is not None:
             query = query.where(table.c.id > after)
-        return self.connection.execute(query.limit(limit + 1).offset(offset)).all()
+        return self._execute(query.limit(limit + 1).offset(offset)).all()
 
     def _ports(self, rows: Sequence[Row[Any]]) -> list[schemas.Port]:
         names_of: dict[str, list[schemas.PortName]] = {row.id: [] for row in rows}
@@ -238,8 +251,10 @@ class Dataset:
             .where(PORT_NAME.c.port_id.in_(list(names_of)))
             .order_by(PORT_NAME.c.port_id, PORT_NAME.c.name)
         )
-        for port_id, name, language, source_url in self.connection.execute(query):
-            names_of[port_id].append(schemas.PortName(name=name, language=language, source_url=source_url))
+        for row in self._execute(query):
+            names_of[row.port_id].append(
+                schemas.PortName(name=row.name, language=row.language, source_url=row.source_url)
+            )
         return [
             schemas.Port(
                 id=row.id,
@@ -254,7 +269,7 @@ class Dataset:
     def _not_found(self, kind: str, table: Table, count: int, collection: str) -> NotFound:
         valid = None
         if count <= MAX_VALID_VALUES:
-            valid = list(self.connection.execute(select(table.c.id).order_by(table.c.id)).scalars())
+            valid = list(self._execute(select(table.c.id).order_by(table.c.id)).scalars())
         return NotFound(kind, valid, count, collection)
 
 

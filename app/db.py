@@ -12,6 +12,10 @@ does can damage it, and a page found damaged later is an error answer that is lo
 file, never wrong bytes (app/api/problems.py).
 """
 
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, MetaData, create_engine, exc, select
@@ -23,17 +27,64 @@ BUILD = "build it with `make seed` (python -m app.seed)"
 REBUILD = "rebuild it with `make seed` (python -m app.seed)"
 
 
+# How many SQLite virtual-machine steps run between two looks at the clock: Datasette's figure,
+# about a millisecond of work, cheap enough not to show in a query's time.
+PROGRESS_STEPS = 1000
+
+
 class DatabaseError(RuntimeError):
     """The database cannot be served; the message names the file and what to run."""
 
 
-def open_readonly(path: Path) -> Engine:
+class QueryTimeLimit(Exception):
+    """A query ran past the time limit and SQLite stopped it."""
+
+    def __init__(self, seconds: float):
+        super().__init__(f"a query ran past {seconds:g} s")
+        self.seconds = seconds
+
+
+def open_readonly(path: Path, connections: int = 5, wait: float = 30.0) -> Engine:
     """An engine that cannot write: SQLite opens the file read-only and, as `immutable`,
-    takes no locks and creates no journal, so serving never changes a byte of it."""
+    takes no locks and creates no journal, so serving never changes a byte of it.
+
+    At most `connections` are open at once (no overflow), and a query that finds none free waits
+    `wait` seconds before sqlalchemy.exc.TimeoutError, which the API answers 503."""
     return create_engine(
-        f"sqlite:///file:{path.resolve()}?mode=ro&immutable=1&uri=true",
+        f"sqlite:///{_readonly_uri(path)}&uri=true",
         connect_args={"check_same_thread": False},
+        pool_size=connections,
+        max_overflow=0,
+        pool_timeout=wait,
     )
+
+
+def connect_readonly(path: Path) -> sqlite3.Connection:
+    """A connection of its own, outside the pool, read-only and immutable as the pool's are: for a
+    download that streams for as long as its client takes to read, and closes it when it ends."""
+    return sqlite3.connect(_readonly_uri(path), uri=True, check_same_thread=False)
+
+
+def _readonly_uri(path: Path) -> str:
+    return f"file:{path.resolve()}?mode=ro&immutable=1"
+
+
+@contextmanager
+def time_limit(connection: Connection, seconds: float) -> Iterator[Connection]:
+    """`connection`, on which SQLite stops any statement still running `seconds` after the start
+    (its progress handler, as Datasette does); the interrupted statement raises QueryTimeLimit."""
+    deadline = time.monotonic() + seconds
+    driver = connection.connection.driver_connection
+    assert isinstance(driver, sqlite3.Connection)
+    driver.set_progress_handler(lambda: time.monotonic() > deadline, PROGRESS_STEPS)
+    try:
+        yield connection
+    except exc.OperationalError as error:
+        if "interrupted" in str(error.orig):
+            raise QueryTimeLimit(seconds) from None
+        raise
+    finally:
+        driver.set_progress_handler(None, PROGRESS_STEPS)
 
 
 def schema_differences(connection: Connection, metadata: MetaData) -> list[str]:
@@ -60,13 +111,13 @@ def schema_differences(connection: Connection, metadata: MetaData) -> list[str]:
     return differences
 
 
-def check_database(path: Path) -> tuple[Engine, DatasetInfo]:
-    """Open the database read-only and make sure it is a seeded database at the app's schema,
-    or raise DatabaseError saying what is wrong with which file. Returns the engine and the
-    dataset's facts."""
+def check_database(path: Path, connections: int = 5, wait: float = 30.0) -> tuple[Engine, DatasetInfo]:
+    """Open the database read-only (open_readonly) and make sure it is a seeded database at the
+    app's schema, or raise DatabaseError saying what is wrong with which file. Returns the engine
+    and the dataset's facts."""
     if not path.is_file():
         raise DatabaseError(f"database {path} does not exist: {BUILD}")
-    engine = open_readonly(path)
+    engine = open_readonly(path, connections, wait)
     try:
         with engine.connect() as connection:
             has_versions = connection.exec_driver_sql(

@@ -11,6 +11,7 @@ SOURCES = f"{API}/sources"
 DOWNLOADS = f"{API}/downloads"
 OBSERVATIONS_CSV = f"{DOWNLOADS}/observations.csv"
 DATABASE = f"{DOWNLOADS}/ports.db"
+HEALTH = "/healthz"
 FAVICON = "/static/favicon.svg"  # for pages; /favicon.ico is for browsers that ask without one
 
 

@@ -83,12 +83,14 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         try:
             path = settings.database_path
-            engine, info = check_database(path)
+            engine, info = check_database(path, settings.database_connections, settings.connection_wait)
         except (DatabaseError, ValueError) as error:  # ValueError: a DATABASE_URL that is not sqlite:///
             # Said plainly first; re-raised so that the server stops with a non-zero exit code.
             logger.error("cannot serve: %s", error)
             raise
         app.state.engine, app.state.dataset_info, app.state.database_path = engine, info, path
+        app.state.settings = settings
+        app.state.downloads = 0  # bulk downloads streaming now (app.api.downloads)
         # Everything allocated so far lives as long as the process: keep the garbage collector from
         # walking it again and again under load, which showed as long tail latencies.
         gc.collect()
@@ -119,7 +121,9 @@ def create_app(settings: Settings) -> FastAPI:
     for module in (ports, metrics, observations, sources, downloads, health, docs):
         app.include_router(module.router)
     # Outermost last: every answer, cached or not, gets CORS and the standard headers.
-    app.add_middleware(ResponseCache, max_age=settings.cache_max_age, uncached=(links.DOWNLOADS + "/",))
+    # The downloads stream, and /healthz reports what is held right now.
+    uncached = (links.DOWNLOADS + "/", links.HEALTH)
+    app.add_middleware(ResponseCache, max_age=settings.cache_max_age, uncached=uncached)
     app.add_middleware(
         PublicCORS,
         allow_origins=["*"],  # public data

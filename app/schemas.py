@@ -204,6 +204,8 @@ class Health(BaseModel):
     metrics: int
     sources: int
     observations: int
+    connections_in_use: int = Field(description="Database connections this worker has checked out now.")
+    downloads: int = Field(description="Bulk downloads this worker is streaming now.")
 
 
 class ParameterError(BaseModel):

@@ -14,6 +14,17 @@ class Settings(BaseSettings):
     seeds_dir: Path = PROJECT_ROOT / "seeds"  # what `python -m app.seed` reads
     # How long clients and proxies may reuse an answer without asking again (ETag revalidates after).
     cache_max_age: int = 3600
+    # What one worker lets a request hold (README, "Reliability"). Queries run in threads, each on
+    # a connection of the pool; a request that waits longer than `connection_wait` seconds for one
+    # is answered 503 with Retry-After. SQLite on two cores gains nothing from more queries at once.
+    database_connections: int = 8
+    connection_wait: float = 1.0
+    # Seconds any one query may run before SQLite stops it (as Datasette's sql_time_limit_ms):
+    # every legal query answers in milliseconds, so only a server far behind reaches it.
+    query_time_limit: float = 1.0
+    # Bulk downloads streaming at once per worker; past it, 503 with Retry-After. A slow reader
+    # holds no connection and no thread, only its place and a part of the CSV in memory.
+    max_downloads: int = 8
     # The schema's info.contact: who answers for this server. Whoever deploys it sets the address
     # (CONTACT_URL, CONTACT_EMAIL); the code cannot know it.
     contact_name: str = "Xinjiang land port statistics API"

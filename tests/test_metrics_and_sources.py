@@ -72,4 +72,6 @@ def test_healthz(client: TestClient, database: Path) -> None:
         "metrics": 4,
         "sources": 1,
         "observations": 5,
+        "connections_in_use": 0,  # none between requests
+        "downloads": 0,
     }

@@ -1,7 +1,6 @@
 """What routes share: the dataset, and the paging and path parameters, declared once."""
 
 import re
-from collections.abc import AsyncIterator
 from datetime import date
 from typing import Annotated, Any
 
@@ -14,15 +13,12 @@ from app.schemas import Page, PageLinks
 from app.seed_files import seed_ids
 
 
-async def get_dataset(request: Request) -> AsyncIterator[Dataset]:
-    """The queries of this request, on a connection of its own from the read-only engine.
-
-    The routes are `async def` and query SQLite inline, on the event loop: every query is an index
-    search that returns in well under a millisecond, and a sync route cost two round trips to the
-    thread pool (the route, then the validation of its answer), which measured 2 ms of a 4 ms first
-    answer. What can run long, the bulk download, streams from the thread pool."""
-    with request.app.state.engine.connect() as connection:
-        yield Dataset(connection, request.app.state.dataset_info)
+async def get_dataset(request: Request) -> Dataset:
+    """The queries of this request (app.dataset.Dataset). Making one opens nothing, so this runs on
+    the event loop; the queries themselves block, and run in the routes, which are plain `def`s that
+    FastAPI calls in its thread pool: a slow query costs one thread, never the worker."""
+    state = request.app.state
+    return Dataset(state.engine, state.dataset_info, state.settings.query_time_limit)
 
 
 DatasetDep = Annotated[Dataset, Depends(get_dataset)]

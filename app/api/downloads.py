@@ -4,20 +4,26 @@ The CSV was written when the database was built (app.seed.write_observations_csv
 streams stored parts, one at a time, gzipped as they go for clients that take gzip; both are
 validated by the dataset's version."""
 
+import re
+import sqlite3
 import zlib
-from collections.abc import Iterator
+from collections.abc import AsyncGenerator
+from pathlib import Path
+from typing import Any
 
+import anyio
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response, StreamingResponse
-from sqlalchemy import select
-from sqlmodel import SQLModel
+from starlette.datastructures import State
 from starlette.types import Message, Receive, Scope, Send
 
 from app import links, models
-from app.api.problems import error_responses
+from app.api.problems import Busy, error_responses
+from app.db import connect_readonly
 from app.middleware import etag_matches, send_refusals_as_problems
 from app.negotiation import accepts_coding, preferred
 from app.observations_csv import MEDIA_TYPE as CSV_MEDIA_TYPE
+from app.problem import problem
 
 router = APIRouter(prefix=links.DOWNLOADS, tags=["downloads"])
 
@@ -25,13 +31,61 @@ SQLITE = "application/vnd.sqlite3"
 # Also offered because it is the one binary type generic clients and code generators all know.
 OCTET_STREAM = "application/octet-stream"
 FILE_TYPES = [SQLITE, OCTET_STREAM]
+# Ranges one request may ask for. A resuming client asks for one; more than a few, or ranges that
+# overlap, only make the server read the file many times over (Starlette would answer past 100
+# ranges with the whole file), so they are refused with 416.
+MAX_RANGES = 8
+
+
+def take_place(state: State) -> None:
+    """One of the worker's `max_downloads` places, or Busy (503) when all are taken. The place is
+    given back by the response when it ends, however it ends (release_place)."""
+    if state.downloads >= state.settings.max_downloads:
+        raise Busy(
+            f"This worker is streaming {state.downloads} downloads, its limit; retry in a moment. "
+            "The CSV pages of /v1/observations.csv are never limited so."
+        )
+    state.downloads += 1
+
+
+def release_place(state: State) -> None:
+    state.downloads -= 1
+
+
+class CsvDownload(StreamingResponse):
+    """The bulk CSV, streamed from `csv_parts`. When the answer ends, finished or cut off by its
+    client, the parts are closed here and then, not by the garbage collector, and the place taken
+    by take_place is given back."""
+
+    def __init__(self, state: State, parts: AsyncGenerator[bytes], headers: dict[str, str]):
+        super().__init__(parts, media_type=CSV_MEDIA_TYPE, headers=headers)
+        self.state = state
+        self.parts = parts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            await self.parts.aclose()
+            release_place(self.state)
 
 
 class DatabaseFileResponse(FileResponse):
     """FileResponse, but a Range it cannot use gets the whole file, as RFC 9110 (14.2) has it,
-    where FileResponse refuses it with a 400; and a range outside the file is a 416 problem."""
+    where FileResponse refuses it with a 400; and a range outside the file is a 416 problem. It
+    gives back the place take_place took when it ends."""
+
+    def __init__(self, state: State, path: Path, **kwargs: Any):
+        super().__init__(path, **kwargs)
+        self.state = state
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await self._send_file(scope, receive, send)
+        finally:
+            release_place(self.state)
+
+    async def _send_file(self, scope: Scope, receive: Receive, send: Send) -> None:
         unusable = False
 
         async def send_unless_unusable(message: Message) -> None:
@@ -49,6 +103,37 @@ class DatabaseFileResponse(FileResponse):
             await super().__call__(whole, receive, send)
 
 
+_BYTE_RANGE = re.compile(r"\s*(?P<first>[0-9]*)-(?P<last>[0-9]*)\s*")
+
+
+def range_refusal(header: str, size: int) -> str | None:
+    """Why a Range header on a file of `size` bytes is refused with 416: more than MAX_RANGES
+    ranges, or ranges that overlap. None for anything else, malformed headers included, which
+    FileResponse answers (a malformed Range gets the whole file)."""
+    unit, _, spec = header.partition("=")
+    if unit.strip().lower() != "bytes":
+        return None
+    ranges = []
+    for written in spec.split(","):
+        match = _BYTE_RANGE.fullmatch(written)
+        if match is None or not (match["first"] or match["last"]):
+            return None
+        first, last = match["first"], match["last"]
+        if first:
+            start, end = int(first), min(int(last), size - 1) if last else size - 1
+        else:  # a suffix: the last N bytes
+            start, end = max(size - int(last), 0), size - 1
+        if end < start:
+            return None
+        ranges.append((start, end))
+    if len(ranges) > MAX_RANGES:
+        return f"The Range names {len(ranges)} ranges; at most {MAX_RANGES} are served in one request."
+    ranges.sort()
+    if any(start <= previous_end for (_, previous_end), (start, _) in zip(ranges, ranges[1:], strict=False)):
+        return "The Range names ranges that overlap; ask for each byte once."
+    return None
+
+
 def dataset_etag(request: Request, representation: str) -> str:
     return f'"{request.app.state.dataset_info.version[:32]}-{representation}"'
 
@@ -62,24 +147,38 @@ def not_modified(request: Request, headers: dict[str, str]) -> Response | None:
     return None
 
 
-def csv_parts(request: Request) -> Iterator[bytes]:
-    """The CSV, a stored part at a time, from a connection held for as long as the download runs
-    and closed when it ends, finished or not."""
-    parts = SQLModel.metadata.tables[models.ObservationsCsvPart.__tablename__]
-    query = select(parts.c.csv).order_by(parts.c.part)
-    with request.app.state.engine.connect() as connection:
-        for (part,) in connection.execute(query):
-            yield zlib.decompress(part)
+_PART = f"SELECT csv FROM {models.ObservationsCsvPart.__tablename__} WHERE part = ?"
 
 
-def gzipped(chunks: Iterator[bytes]) -> Iterator[bytes]:
-    """One gzip stream of `chunks`, compressed as they go. Level 1: on this CSV, a seventh of the
-    size at about 220 MB/s here; level 6 gained a quarter more, at a third of the speed."""
-    compressor = zlib.compressobj(1, wbits=31)  # 31: deflate with a gzip header and trailer
-    for chunk in chunks:
-        if compressed := compressor.compress(chunk):
-            yield compressed
-    yield compressor.flush()
+def _read_part(connection: sqlite3.Connection, part: int, compressor: Any) -> bytes | None:
+    """Part `part` of the CSV, decompressed and, given a compressor, gzipped; None past the last."""
+    row = connection.execute(_PART, (part,)).fetchone()
+    if row is None:
+        return None
+    text = zlib.decompress(row[0])
+    return text if compressor is None else compressor.compress(text)
+
+
+async def csv_parts(path: Path, gzip: bool) -> AsyncGenerator[bytes]:
+    """The CSV, a stored part at a time, each read and (for gzip) compressed in a thread, on a
+    connection of its own that the download closes when it ends. While the client is slow to
+    read, the download waits on the socket holding nothing but this connection and one part:
+    no thread, and no connection of the pool that answers every other request.
+
+    gzip: one gzip stream, compressed as it goes. Level 1: on this CSV, a seventh of the size at
+    about 220 MB/s here; level 6 gained a quarter more, at a third of the speed."""
+    compressor = zlib.compressobj(1, wbits=31) if gzip else None  # 31: a gzip header and trailer
+    connection = connect_readonly(path)
+    try:
+        part = 0
+        while (chunk := await anyio.to_thread.run_sync(_read_part, connection, part, compressor)) is not None:
+            if chunk:
+                yield chunk
+            part += 1
+        if compressor is not None:
+            yield compressor.flush()
+    finally:
+        connection.close()
 
 
 @router.get(
@@ -106,11 +205,13 @@ async def download_observations_csv(request: Request) -> Response:
         "Content-Disposition": 'attachment; filename="observations.csv"',
         **({"Content-Encoding": "gzip"} if gzip else {}),
     }
-    if request.method == "HEAD":  # the headers only, without reading a part
-        body: Iterator[bytes] = iter(())
-    else:
-        body = gzipped(csv_parts(request)) if gzip else csv_parts(request)
-    return not_modified(request, headers) or StreamingResponse(body, media_type=CSV_MEDIA_TYPE, headers=headers)
+    if request.method == "HEAD":  # the headers only, without reading a part or taking a place
+        return StreamingResponse(iter(()), media_type=CSV_MEDIA_TYPE, headers=headers)
+    if answer := not_modified(request, headers):
+        return answer
+    state = request.app.state
+    take_place(state)
+    return CsvDownload(state, csv_parts(state.database_path, gzip), headers)
 
 
 @router.get(
@@ -132,9 +233,15 @@ async def download_observations_csv(request: Request) -> Response:
 async def download_database(request: Request) -> Response:
     media_type = preferred(request.headers.get("accept"), FILE_TYPES)
     headers = {"ETag": dataset_etag(request, "db" if media_type == SQLITE else "bin"), "Vary": "Accept"}
-    return not_modified(request, headers) or DatabaseFileResponse(
-        request.app.state.database_path, media_type=media_type, filename="ports.db", headers=headers
-    )
+    if answer := not_modified(request, headers):
+        return answer
+    state = request.app.state
+    size = state.database_path.stat().st_size
+    refusal = range_refusal(request.headers.get("range", ""), size)
+    if refusal is not None:
+        return problem(416, refusal, {"Content-Range": f"bytes */{size}"})
+    take_place(state)
+    return DatabaseFileResponse(state, state.database_path, media_type=media_type, filename="ports.db", headers=headers)
 
 
 # HEAD, which every other route answers through the response cache, that the downloads bypass.

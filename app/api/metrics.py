@@ -15,7 +15,7 @@ router = APIRouter(prefix=links.METRICS, tags=["metrics"])
     description="What the figures measure, with the unit every value of that metric is in.",
     responses=error_responses(422),
 )
-async def list_metrics(
+def list_metrics(
     dataset: DatasetDep,
     request: Request,
     response: Response,
@@ -35,6 +35,6 @@ async def list_metrics(
     ),
     responses=error_responses(404, 422),
 )
-async def get_metric(dataset: DatasetDep, metric: MetricKey) -> MetricDetail:
+def get_metric(dataset: DatasetDep, metric: MetricKey) -> MetricDetail:
     found = dataset.metric(metric)
     return MetricDetail(**found.model_dump(), **dataset.embedded(ObservationFilter(metric=found.id)))

@@ -54,7 +54,7 @@ def citation_format(format: str | None, accept: str | None) -> str:
     return "bibtex" if preferred(accept, [CSL_JSON, "application/json", BIBTEX]) == BIBTEX else "csl-json"
 
 
-async def observation_filter(
+def observation_filter(
     dataset: DatasetDep,
     # An unknown filter value is a 422 that lists the valid ones. Other names of a port, and ids in
     # other cases, are accepted, as on the paths.
@@ -113,7 +113,7 @@ LIST_DESCRIPTION = (
     response_model=Page[Observation],
     responses=error_responses(422),
 )
-async def list_observations(
+def list_observations(
     dataset: DatasetDep,
     request: Request,
     response: Response,
@@ -143,7 +143,7 @@ async def list_observations(
         **error_responses(422),
     },
 )
-async def list_observations_csv(
+def list_observations_csv(
     dataset: DatasetDep,
     request: Request,
     response: Response,
@@ -175,7 +175,7 @@ def csv_page(
     description="A single figure by its id, with the quote it came from.",
     responses=error_responses(404, 422),
 )
-async def get_observation(dataset: DatasetDep, observation: ObservationKey) -> Observation:
+def get_observation(dataset: DatasetDep, observation: ObservationKey) -> Observation:
     return dataset.observation(observation)
 
 
@@ -204,7 +204,7 @@ CITATION_DESCRIPTION = (
         **error_responses(404, 422),
     },
 )
-async def get_citation(
+def get_citation(
     dataset: DatasetDep,
     observation: ObservationKey,
     # Out of the schema, as list_observations' format: get_citation_bibtex is the BibTeX operation.
@@ -236,7 +236,7 @@ async def get_citation(
         **error_responses(404, 422),
     },
 )
-async def get_citation_bibtex(
+def get_citation_bibtex(
     dataset: DatasetDep,
     observation: ObservationKey,
     accept: Annotated[str | None, Header(include_in_schema=False)] = None,

@@ -15,7 +15,7 @@ router = APIRouter(prefix=links.PORTS, tags=["ports"])
     description="The land ports, in id order, with their other names and links.",
     responses=error_responses(422),
 )
-async def list_ports(
+def list_ports(
     dataset: DatasetDep,
     request: Request,
     response: Response,
@@ -36,7 +36,7 @@ async def list_ports(
     ),
     responses=error_responses(404, 422),
 )
-async def get_port(dataset: DatasetDep, port: PortKey) -> PortDetail:
+def get_port(dataset: DatasetDep, port: PortKey) -> PortDetail:
     found = dataset.port(port)
     return PortDetail(**found.model_dump(), **dataset.embedded(ObservationFilter(port=found.id)))
 
@@ -47,7 +47,7 @@ async def get_port(dataset: DatasetDep, port: PortKey) -> PortDetail:
     description="The observations of one metric at one port, for example cargo tonnage at Alataw.",
     responses=error_responses(404, 422),
 )
-async def list_port_metric_observations(
+def list_port_metric_observations(
     dataset: DatasetDep,
     request: Request,
     response: Response,

@@ -4,6 +4,7 @@ import logging
 from typing import Any, Literal, get_args, get_origin
 
 from fastapi import FastAPI, Request
+from fastapi.dependencies.utils import get_flat_params
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
@@ -11,12 +12,16 @@ from sqlalchemy import exc
 from starlette.exceptions import HTTPException
 
 from app.dataset import NotFound
+from app.db import QueryTimeLimit
 from app.problem import MEDIA_TYPE, problem
 from app.schemas import Problem
 
 logger = logging.getLogger(__name__)
 
 ALLOWED_METHODS = "GET, HEAD"
+# What a 503 asks a client to wait: the limits it meets (a connection, a download's place, a query
+# that ran out of time under load) are held for a second at most.
+RETRY_AFTER = {"Retry-After": "1"}
 
 
 class InvalidParameter(Exception):
@@ -29,17 +34,26 @@ class InvalidParameter(Exception):
         self.valid = valid
 
 
+class Busy(Exception):
+    """The server is at one of its limits for now (README, "Reliability"); the detail says which."""
+
+    def __init__(self, detail: str):
+        super().__init__(detail)
+        self.detail = detail
+
+
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI entries for the errors a route can answer; 431 (headers too large, answered by
-    app.middleware.HeaderLimit before any route) for every route. Their media type is set by
-    `declare_problem_media_type`."""
+    """OpenAPI entries for the errors a route can answer; for every route, 431 (headers too large,
+    answered by app.middleware.HeaderLimit before any route) and 503 (a limit of the server's, met
+    for now). Their media type is set by `declare_problem_media_type`."""
     descriptions = {
         404: "No such id; `valid_values` lists the ids that exist.",
-        416: "The `Range` asked for lies outside the file.",
+        416: "The `Range` asked for lies outside the file, or names too many or overlapping ranges.",
         422: "A parameter is invalid; `errors` says which and why.",
         431: "The request's headers add up to more than 16 KiB.",
+        503: "The server is at one of its limits for now; retry after `Retry-After` seconds.",
     }
-    return {status: {"model": Problem, "description": descriptions[status]} for status in (*statuses, 431)}
+    return {status: {"model": Problem, "description": descriptions[status]} for status in (*statuses, 431, 503)}
 
 
 def declare_problem_media_type(schema: dict[str, Any]) -> None:
@@ -78,12 +92,13 @@ def _choices(annotation: Any) -> list[str]:
 
 
 def _valid_values(request: Request, error: dict[str, Any]) -> list[str]:
-    """The values a closed-set parameter takes, read from the route's own declaration of it."""
+    """The values a closed-set parameter takes, read from its declaration: in the route, or in a
+    dependency of the route (FastAPI's flat list of the parameters of both)."""
     route = request.scope.get("route")
     if not isinstance(route, APIRoute):
         return []
     name = error["loc"][-1]
-    return next((_choices(p.field_info.annotation) for p in route.dependant.query_params if p.name == name), [])
+    return next((_choices(p.field_info.annotation) for p in get_flat_params(route.dependant) if p.alias == name), [])
 
 
 async def _validation(request: Request, error: RequestValidationError) -> JSONResponse:
@@ -127,9 +142,35 @@ async def _unreadable_database(request: Request, error: exc.DatabaseError) -> JS
     return problem(500, "The data could not be read; the error has been logged.")
 
 
+async def _busy(_request: Request, error: Busy) -> JSONResponse:
+    return problem(503, error.detail, RETRY_AFTER)
+
+
+async def _no_connection(request: Request, _error: exc.TimeoutError) -> JSONResponse:
+    settings = request.app.state.settings
+    detail = (
+        f"All {settings.database_connections} database connections stayed busy for "
+        f"{settings.connection_wait:g} s; retry in a moment."
+    )
+    return problem(503, detail, RETRY_AFTER)
+
+
+async def _query_time_limit(_request: Request, error: QueryTimeLimit) -> JSONResponse:
+    # Every legal query takes milliseconds alone, so a query stopped here met a server far behind.
+    detail = (
+        f"A query ran past the time limit of {error.seconds:g} s and was stopped. Retry in a moment; "
+        "to walk a long list, follow `links.next` (a cursor costs the same wherever it points) rather than "
+        "a large `offset`, and narrow the list by port, metric or period."
+    )
+    return problem(503, detail, RETRY_AFTER)
+
+
 def add_problem_handlers(app: FastAPI) -> None:
     app.exception_handler(NotFound)(_not_found)
     app.exception_handler(InvalidParameter)(_invalid_parameter)
     app.exception_handler(RequestValidationError)(_validation)
     app.exception_handler(HTTPException)(_http)
     app.exception_handler(exc.DatabaseError)(_unreadable_database)
+    app.exception_handler(exc.TimeoutError)(_no_connection)
+    app.exception_handler(QueryTimeLimit)(_query_time_limit)
+    app.exception_handler(Busy)(_busy)

@@ -29,7 +29,7 @@ SourceKey = Annotated[
     description="The articles the figures come from: publisher, date, headline and address.",
     responses=error_responses(422),
 )
-async def list_sources(
+def list_sources(
     dataset: DatasetDep,
     request: Request,
     response: Response,
@@ -49,7 +49,7 @@ async def list_sources(
     ),
     responses=error_responses(404, 422),
 )
-async def get_source(dataset: DatasetDep, source: SourceKey) -> SourceDetail:
+def get_source(dataset: DatasetDep, source: SourceKey) -> SourceDetail:
     return dataset.source(source)
 
 
@@ -71,7 +71,7 @@ async def get_source(dataset: DatasetDep, source: SourceKey) -> SourceDetail:
         **error_responses(404, 422),
     },
 )
-async def get_source_view(dataset: DatasetDep, source: SourceKey) -> HTMLResponse:
+def get_source_view(dataset: DatasetDep, source: SourceKey) -> HTMLResponse:
     found = dataset.source(source)
     spans = [Span(start, end, id, links.observation(id)) for start, end, id in dataset.quotes_of(found.id)]
     return HTMLResponse(source_page(found, spans))
