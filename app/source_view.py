@@ -13,6 +13,7 @@ piece, inside the earlier mark, has the id, and the rest is a plain `<mark>`. A 
 splits a mark the same way, because each line of the article is a paragraph.
 """
 
+from bisect import insort
 from html import escape
 from pathlib import Path
 from typing import NamedTuple
@@ -41,15 +42,23 @@ def highlight(text: str, spans: list[Span]) -> str:
     # The text is cut wherever a span starts or ends and around each line break. For each piece,
     # the marks that should be open are the spans covering it, outermost first; the open marks
     # that differ are closed (innermost first) and the missing ones opened, so tags always nest.
-    nesting = sorted(spans, key=lambda s: (s.start, -s.end, s.id))  # outer marks before inner ones
+    # The covering spans are kept as the text is walked, joined where they start and dropped
+    # where they end, so the work grows with the text and the quotes, not with their product.
     breaks = [i for i, character in enumerate(text) if character == "\n"]
     cuts = sorted({0, len(text), *breaks, *(i + 1 for i in breaks), *(s.start for s in spans), *(s.end for s in spans)})
+    starting: dict[int, list[Span]] = {}
+    for span in spans:
+        starting.setdefault(span.start, []).append(span)
+    covering: list[Span] = []  # the spans covering the current piece, outermost first
 
     html = ["<p>"]
     open_marks: list[Span] = []  # the spans whose marks are open, outermost first
     for start, end in zip(cuts, cuts[1:], strict=False):
+        covering = [s for s in covering if s.end > start]
+        for span in starting.get(start, []):
+            insort(covering, span, key=_nesting)
         line_break = text[start:end] == "\n"
-        wanted = [] if line_break else [s for s in nesting if s.start <= start and end <= s.end]
+        wanted = [] if line_break else covering
         kept = 0
         while kept < min(len(open_marks), len(wanted)) and open_marks[kept] == wanted[kept]:
             kept += 1
@@ -69,6 +78,11 @@ def highlight(text: str, spans: list[Span]) -> str:
         html.append("</mark>" + _link(span))
     html.append("</p>")
     return "".join(html)
+
+
+def _nesting(span: Span) -> tuple[int, int, str]:
+    """Outer marks before inner ones; identical spans in id order."""
+    return span.start, -span.end, span.id
 
 
 def _link(span: Span) -> str:

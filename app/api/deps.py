@@ -58,10 +58,29 @@ Limit = Annotated[
     Query(ge=1, le=1000, description="Most items to return (1-1000)."),
     BeforeValidator(_whole_number),
 ]
+# Skipping costs as much as reading what is skipped, so an offset is kept to what a person pages
+# through; a program walks a list by its cursor (`after`), which costs the same wherever it points.
+MAX_OFFSET = 10_000
+
+
+def _at_most_max_offset(value: int) -> int:
+    if value > MAX_OFFSET:
+        raise ValueError(
+            f"must be at most {MAX_OFFSET:,}: skipping costs as much as reading; to go further, follow "
+            "`links.next` (or the Link header), whose cursor costs the same wherever it points"
+        )
+    return value
+
+
 Offset = Annotated[
     int,
-    Query(ge=0, le=1_000_000, description="Items to skip before the first one returned."),
+    Query(
+        ge=0,
+        description=f"Items to skip before the first one returned, at most {MAX_OFFSET:,}; past that, follow `links.next`.",
+        json_schema_extra={"maximum": MAX_OFFSET},
+    ),
     BeforeValidator(_whole_number),
+    AfterValidator(_at_most_max_offset),
 ]
 
 AFTER_DOC = "Start after this position: the cursor that `links.next` carries. It costs the same wherever it points, unlike `offset`."
