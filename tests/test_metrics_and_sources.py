@@ -3,58 +3,68 @@
 import hashlib
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from app.db import open_readonly
 from app.seed import content_version
-from tests.helpers import FIGURES
+from tests.helpers import FIGURES, FIGURES_SOURCE, metric_ids, observations, seeded, sources
 
-METRIC_IDS = ["cargo_tonnage", "freight_trains", "inspection_time", "vehicle_crossings"]
-SOURCE_ID = "xinhua-2023-02-09-xinjiang-land-ports"
+METRIC_FIELDS = ("id", "name", "unit", "description")
+SOURCE_FIELDS = ("id", "publisher", "dateline", "headline", "url", "language", "sha256")
 
 
 def test_lists_the_metrics(client: TestClient) -> None:
     body = client.get("/v1/metrics").json()
-    assert [m["id"] for m in body["items"]] == METRIC_IDS
-    cargo = body["items"][0]
-    assert (cargo["name"], cargo["unit"]) == ("Cargo tonnage", "tonnes")
-    assert cargo["description"]
+    assert [m["id"] for m in body["items"]] == metric_ids()
+    assert body["total"] == len(metric_ids())
+    metrics = {metric.id: metric for metric in seeded().metrics}
+    for served in body["items"]:
+        assert {key: served[key] for key in METRIC_FIELDS} == metrics[served["id"]].model_dump(
+            include=set(METRIC_FIELDS)
+        )
+        assert served["description"]
 
 
-def test_metric_with_observations_across_ports(client: TestClient) -> None:
-    body = client.get("/v1/metrics/cargo_tonnage").json()
-    assert body["unit"] == "tonnes"
-    assert {o["port"] for o in body["observations"]} == {"alataw", "bakti"}
-    assert all(o["unit"] == "tonnes" for o in body["observations"])
-
-
-def test_every_metric_has_its_figures(client: TestClient) -> None:
-    for metric in METRIC_IDS:
-        ids = {o["id"] for o in client.get(f"/v1/metrics/{metric}").json()["observations"]}
-        assert ids == {i for i, f in FIGURES.items() if f["metric"] == metric}
+@pytest.mark.parametrize("metric", metric_ids())
+def test_every_metric_has_its_figures_across_ports(client: TestClient, metric: str) -> None:
+    body = client.get(f"/v1/metrics/{metric}").json()
+    unit = next(m.unit for m in seeded().metrics if m.id == metric)
+    assert body["unit"] == unit
+    assert [o["id"] for o in body["observations"]] == [o.id for o in observations(metric=metric)][:100]
+    assert {o["port"] for o in body["observations"]} == {o.port_id for o in observations(metric=metric)[:100]}
+    assert all(o["unit"] == unit for o in body["observations"])
+    assert {i for i, f in FIGURES.items() if f["metric"] == metric} <= {o["id"] for o in body["observations"]}
 
 
 def test_unknown_metric_is_404(client: TestClient) -> None:
     response = client.get("/v1/metrics/passengers")
     assert response.status_code == 404
-    assert response.json()["valid_values"] == METRIC_IDS
+    assert response.json()["valid_values"] == metric_ids()
 
 
 def test_sources(client: TestClient) -> None:
     body = client.get("/v1/sources").json()
-    assert body["total"] == 1
-    source = body["items"][0]
-    assert source["id"] == SOURCE_ID
-    assert source["published"] == "2023-02-09"
-    assert source["headline"] == "Wondrous Xinjiang: Busy land ports herald thriving foreign trade"
-    assert "text" not in source
+    assert body["total"] == len(sources())
+    assert [source["id"] for source in body["items"]] == [source.id for source in sources()][:100]
+    for served, source in zip(body["items"], sources(), strict=False):
+        assert {key: served[key] for key in SOURCE_FIELDS} == source.model_dump(include=set(SOURCE_FIELDS))
+        assert served["published"] == source.published.isoformat()
+        assert "text" not in served
+    assert FIGURES_SOURCE in [source["id"] for source in body["items"]]
 
 
-def test_source_has_the_article_exactly(client: TestClient) -> None:
-    source = client.get(f"/v1/sources/{SOURCE_ID}").json()
-    assert hashlib.sha256(source["text"].encode()).hexdigest() == source["sha256"]
-    assert source["text"].startswith("URUMQI, Feb. 9 (Xinhua) --")
-    assert client.get("/v1/sources/nope").json()["valid_values"] == [SOURCE_ID]
+@pytest.mark.parametrize("source", [source.id for source in sources()])
+def test_source_has_the_article_exactly(client: TestClient, source: str) -> None:
+    served = client.get(f"/v1/sources/{source}").json()
+    [seeded_source] = [s for s in sources() if s.id == source]
+    assert served["text"] == seeded_source.text
+    assert hashlib.sha256(served["text"].encode()).hexdigest() == served["sha256"]
+    assert served["text"].startswith(seeded_source.dateline)  # the article opens with its dateline
+
+
+def test_an_unknown_source_is_a_404_listing_them(client: TestClient) -> None:
+    assert client.get("/v1/sources/nope").json()["valid_values"] == [source.id for source in sources()]
 
 
 def test_healthz(client: TestClient, database: Path) -> None:
@@ -68,10 +78,10 @@ def test_healthz(client: TestClient, database: Path) -> None:
     assert body == {
         "status": "ok",
         "dataset_version": version,
-        "ports": 4,
-        "metrics": 4,
-        "sources": 1,
-        "observations": 5,
+        "ports": len(seeded().ports),
+        "metrics": len(seeded().metrics),
+        "sources": len(seeded().sources),
+        "observations": len(seeded().observations),
         "connections_in_use": 0,  # none between requests
         "downloads": 0,
     }
