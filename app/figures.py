@@ -9,48 +9,84 @@ import calendar
 import math
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal, get_args
 
 Qualifier = Literal["exact", "more_than", "at_least", "less_than", "at_most", "approximately"]
 QUALIFIERS: tuple[str, ...] = get_args(Qualifier)
 
-# Words that turn a number into a bound; longest first so "no more than" wins over "more than".
-_QUALIFIER_WORDS = {
-    "no more than": "at_most",
-    "no less than": "at_least",
+# Words that turn a number into a bound: the one table of readings (the README repeats it).
+# Matched just before the number, longest first, so "no more than" wins over "more than".
+QUALIFIER_WORDS = {
     "more than": "more_than",
-    "greater than": "more_than",
+    "over": "more_than",
     "exceeded": "more_than",
     "exceeding": "more_than",
-    "over": "more_than",
+    "exceeds": "more_than",
+    "surpassed": "more_than",
+    "topped": "more_than",
     "above": "more_than",
+    "greater than": "more_than",
     "at least": "at_least",
+    "no less than": "at_least",
+    "no fewer than": "at_least",
+    "nearly": "less_than",
+    "almost": "less_than",
     "less than": "less_than",
     "fewer than": "less_than",
     "under": "less_than",
     "below": "less_than",
-    "at most": "at_most",
-    "up to": "at_most",
     "within": "at_most",
-    "approximately": "approximately",
+    "up to": "at_most",
+    "at most": "at_most",
+    "no more than": "at_most",
     "about": "approximately",
     "around": "approximately",
     "roughly": "approximately",
+    "approximately": "approximately",
+    "some": "approximately",
+    "close to": "approximately",
 }
+_QUALIFIER_WORDS = QUALIFIER_WORDS
 _QUALIFIER_PATTERN = "|".join(sorted(_QUALIFIER_WORDS, key=len, reverse=True))
 
-_SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+_SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000, "trillion": 1_000_000_000_000}
 _NUMBER = re.compile(
     r"(?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?P<fraction>\.\d+)?(?:st|nd|rd|th)?"
-    r"(?:\s+(?P<scale>thousand|million|billion))?\b"
+    r"(?:\s+(?P<scale>thousand|million|billion|trillion))?\b"
+)
+# Every run of digits, with its thousands separators and decimals: what the seed must account for.
+_DIGITS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d+(?:\.\d+)?")
+# A range is read as its upper bound, "at most": "20 to 30 minutes" -> at most 30.
+_RANGE = re.compile(
+    r"(?:between\s+)?(?P<low>\d[\d,.]*)\s*(?:to|-|–|and)\s*(?P<high>\d[\d,.]*)"
+    r"(?=\s*(?:thousand|million|billion|minutes?|hours?|percent|per cent|%|[a-z]|$))"
 )
 # Durations written in words, in minutes.
-_WORD_DURATIONS = {"a quarter of an hour": 15, "half an hour": 30, "an hour": 60}
-_DURATION_UNITS = {"minute": 1, "minutes": 1, "hour": 60, "hours": 60}
-_DECREASE_WORDS = re.compile(r"\b(down|fell|fall|dropped|declined|decreased?|decline)\b")
+_WORD_DURATIONS = {
+    "an hour and a half": 90,
+    "one and a half hours": 90,
+    "a quarter of an hour": 15,
+    "half an hour": 30,
+    "half a day": 720,
+    "an hour": 60,
+}
+WORD_DURATIONS = _WORD_DURATIONS
+_DURATION_UNITS = {"minute": 1, "minutes": 1, "hour": 60, "hours": 60, "day": 1440, "days": 1440}
+_NUMBER_WORDS = {
+    word: number
+    for number, word in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())
+}
+_DECREASE_WORDS = re.compile(
+    r"\b(down|fell|fall|falls|dropped|drop|declined|declines?|decreased?|decreases|decrease|slid|shrank|plunged)\b"
+)
 
 _MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
+# As datelines and tables abbreviate them ("Feb. 9", "Sept. 30").
+_MONTHS.update({name.lower(): number for number, name in enumerate(calendar.month_abbr) if name})
+_MONTHS["sept"] = 9
+_MONTH_PATTERN = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _WEEKDAYS = {name.lower(): number for number, name in enumerate(calendar.day_name)}
 
 # The bound a qualifier puts on the true value: +1 "at least this", -1 "at most this".
@@ -65,12 +101,20 @@ class FigureError(ValueError):
 
 def parse_number(text: str) -> float:
     """The first number written in `text`: "1.11 million" -> 1110000, "3,800" -> 3800,
-    "6,500th" -> 6500, "half an hour" -> 30 (durations come out in minutes)."""
+    "6,500th" -> 6500, "$3.65 billion" -> 3650000000, "half an hour" -> 30 and "two hours" -> 120
+    (durations come out in minutes). A range is its upper bound: "20 to 30 minutes" -> 30."""
     lowered = text.lower()
     for words, minutes in _WORD_DURATIONS.items():
         if re.search(rf"\b{words}\b", lowered):
             return float(minutes)
-    match = _NUMBER.search(lowered)
+    word = re.search(rf"\b({'|'.join(_NUMBER_WORDS)})\s+({'|'.join(_DURATION_UNITS)})\b", lowered)
+    digits = _NUMBER.search(lowered)
+    if word and (digits is None or word.start() < digits.start()):
+        return float(_NUMBER_WORDS[word[1]] * _DURATION_UNITS[word[2]])
+    match = digits
+    span = _RANGE.search(lowered)
+    if match is not None and span is not None and span.start("low") == match.start() and _is_range(span):
+        match = _NUMBER.search(lowered, span.start("high"))
     if match is None:
         raise FigureError(f"no number in {text!r}")
     value = float(match["digits"].replace(",", "") + (match["fraction"] or ""))
@@ -84,21 +128,47 @@ def parse_number(text: str) -> float:
 
 
 def parse_qualifier(text: str) -> str:
-    """The bound the words just before the number put on it; "exact" when there are none."""
-    number = re.search(rf"\d|{'|'.join(_WORD_DURATIONS)}", text.lower())
-    before = text.lower()[: number.start() if number else len(text)]
+    """The bound the words just before the number put on it (QUALIFIER_WORDS); "exact" when
+    there are none. A range ("20 to 30 minutes") is read as at most its upper end."""
+    lowered = text.lower()
+    number = re.search(rf"\d|{'|'.join(_WORD_DURATIONS)}|\b({'|'.join(_NUMBER_WORDS)})\s", lowered)
+    position = number.start() if number else len(text)
+    # A currency sign stands between the bound and the digits: "more than $3 billion".
+    before = lowered[:position].rstrip("$¥€£ ")
     match = re.search(rf"\b({_QUALIFIER_PATTERN})\s*$", before)
-    return _QUALIFIER_WORDS[match[1]] if match else "exact"
+    if match:
+        return QUALIFIER_WORDS[match[1]]
+    span = _RANGE.search(lowered)
+    if span is not None and span.start("low") == position and _is_range(span):
+        return "at_most"
+    return "exact"
+
+
+def _is_range(match: re.Match[str]) -> bool:
+    # "2022 to 2023" and "12.8 and 156" are not ranges of one figure; a range rises.
+    try:
+        low = float(match["low"].replace(",", "").rstrip("."))
+        high = float(match["high"].replace(",", "").rstrip("."))
+    except ValueError:
+        return False
+    written_as_range = " and " not in match[0] or match[0].startswith("between")
+    return low < high and written_as_range
 
 
 def parse_change(text: str) -> tuple[float, str]:
     """A year-on-year change as written ("up 12.8 percent", "an increase of over 156 percent")
     -> (signed percent, qualifier). A bound on a decrease flips: "down over 3 percent" is
-    a change of less than -3."""
-    if not re.search(r"\b(percent|per cent)\b|%", text.lower()):
+    a change of less than -3. In a list that shares its verb ("down 3 percent and 5 percent")
+    the change is the last percentage."""
+    lowered = text.lower()
+    percents = list(re.finditer(r"(\d[\d,.]*\d|\d)\s*(?:percent|per cent|%)", lowered))
+    if not percents:
         raise FigureError(f"no percentage in {text!r}")
-    pct, qualifier = parse_number(text), parse_qualifier(text)
-    if _DECREASE_WORDS.search(text.lower()):
+    last = percents[-1]
+    if len(percents) > 1:
+        lowered = lowered[: percents[0].start()] + lowered[last.start() :]
+    pct, qualifier = parse_number(lowered), parse_qualifier(lowered)
+    if _DECREASE_WORDS.search(lowered):
         pct = -pct
         if qualifier in _DIRECTION:
             direction = -_DIRECTION[qualifier]
@@ -107,25 +177,193 @@ def parse_change(text: str) -> tuple[float, str]:
     return pct, qualifier
 
 
-def resolve_period(period_text: str, published: date) -> tuple[date, date]:
-    """The dates a relative period means in an article published on `published`:
-    "in January" is the last whole January before it, "on Monday" the last Monday before it."""
-    words = period_text.lower().split()
-    if len(words) == 2 and words[0] == "in" and words[1] in _MONTHS:
-        month = _MONTHS[words[1]]
-        year = published.year if month < published.month else published.year - 1
-        return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
-    if len(words) == 2 and words[0] == "on" and words[1] in _WEEKDAYS:
-        days_back = (published.weekday() - _WEEKDAYS[words[1]]) % 7 or 7
-        day = published - timedelta(days=days_back)
-        return day, day
-    raise FigureError(f"cannot resolve the period {period_text!r}")
+# A dateline opens an article: "URUMQI, Feb. 9 (Xinhua) --". Its day is the reference day.
+_DATELINE = re.compile(
+    rf"^\s*(?P<dateline>[A-Z][A-Z .'-]*(?:, [A-Z][A-Za-z .'-]*)?, (?P<month>{_MONTH_PATTERN})\.? (?P<day>\d{{1,2}}))\b",
+    re.IGNORECASE,
+)
+
+
+def dateline_in(text: str) -> tuple[int, int] | None:
+    """Where the dateline the article opens with stands ("URUMQI, Feb. 9"), or None."""
+    match = _DATELINE.match(text)
+    if match is None or not match["dateline"].split(",")[0].isupper():
+        return None
+    return match.start("dateline"), match.end("dateline")
+
+
+def reference_day(text: str, published: date) -> date:
+    """The day relative periods are counted from: the dateline's day where the article opens with
+    one, else the publication date. The dateline gives no year: it is the publication's, or the
+    year before if the dateline's month comes after the publication's (a report filed on Dec. 31
+    and published on Jan. 1)."""
+    span = dateline_in(text)
+    if span is None:
+        return published
+    match = _DATELINE.match(text)
+    assert match is not None
+    month, day = _MONTHS[match["month"].lower()], int(match["day"])
+    year = published.year - 1 if month > published.month else published.year
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return published
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _last_month(month: int, reference: date, phrase: str) -> tuple[date, date]:
+    """The last whole <month> before the reference day; in the reference day's own month it is
+    unclear whether the month so far or last year's is meant, so that is refused."""
+    if month == reference.month:
+        raise FigureError(f"cannot resolve {phrase!r}: it is the reference day's own month ({reference})")
+    year = reference.year if month < reference.month else reference.year - 1
+    return date(year, month, 1), _month_end(year, month)
+
+
+def _span_of_year(first: int, last: int, year: int | None, reference: date) -> tuple[date, date]:
+    """Months first..last of `year`, or of the reference day's year if it has ended by then, else
+    of the year before."""
+    if year is None:
+        year = reference.year if _month_end(reference.year, last) < reference else reference.year - 1
+    return date(year, first, 1), _month_end(year, last)
+
+
+def _day(phrase: str, reference: date) -> date:
+    """A day as written: "Monday" (the last before the reference day), "June 30" (the last
+    before or on it), "the end of June", "the end of last year", "the end of 2022"."""
+    phrase = re.sub(r"\s+", " ", phrase.strip().lower().rstrip(".,"))
+    if phrase in _WEEKDAYS:
+        days_back = (reference.weekday() - _WEEKDAYS[phrase]) % 7 or 7
+        return reference - timedelta(days=days_back)
+    if match := re.fullmatch(rf"({_MONTH_PATTERN})\.? (\d{{1,2}})(?:,? (\d{{4}}))?(?: this year)?", phrase):
+        month, day = _MONTHS[match[1]], int(match[2])
+        if match[3]:
+            return date(int(match[3]), month, day)
+        year = reference.year if (month, day) <= (reference.month, reference.day) else reference.year - 1
+        return date(year, month, day)
+    if match := re.fullmatch(r"(?:the )?end of (last year|\d{4})", phrase):
+        year = reference.year - 1 if match[1] == "last year" else int(match[1])
+        return date(year, 12, 31)
+    if match := re.fullmatch(rf"(?:the )?end of ({_MONTH_PATTERN})(?: (\d{{4}}|this year|last year))?", phrase):
+        month = _MONTHS[match[1]]
+        if match[2] and match[2][0].isdigit():
+            return _month_end(int(match[2]), month)
+        if match[2] == "last year":
+            return _month_end(reference.year - 1, month)
+        return _last_month(month, reference, phrase)[1]
+    raise FigureError(f"cannot read the day {phrase!r}")
+
+
+_ORDINAL_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+_ORDINAL_COUNTS.update({"ten": 10, "eleven": 11})
+_OF_YEAR = r"(?:,? (?:of )?(?P<year>\d{4}|this year|last year))?"
+# Words that say a figure counts from no particular day: a running total.
+_RUNNING_SINCE = re.compile(
+    r"(?:since (?:\d{4}|(?:the|its) (?:service|route|line|launch|opening|start)\b.*|it (?:was )?(?:began|opened|launched).*)"
+    r"|to date|so far|in total|cumulatively)$"
+)
+
+
+def resolve_period(period_text: str, reference: date, cumulative: bool = False) -> tuple[date | None, date]:
+    """The dates a period as written means, counted from the reference day (the dateline's day,
+    else the publication date). Returns (start, end); start is None for a running total
+    (`cumulative`). Raises FigureError for a period it cannot resolve without guessing.
+
+    - "in January": the last whole January before the reference day (refused in its own month);
+    - "on Monday": the last Monday before it; "on June 30": that day;
+    - "in the first quarter/half", "in the first N months", "from January to June",
+      "January-May": that span of the reference year, or of the year before if not yet over;
+    - "so far this year", "since the beginning of this year", "this year" with "as of X" or
+      "by X": January 1 to X (X the reference day when absent);
+    - "as of X", "by X", "by the end of <month>": refused unless the figure is a running total,
+      which then ends on X; "to date", "since 2011", "since the service began": a running total
+      up to the reference day;
+    - "last year": the previous calendar year; "in 2022": that year."""
+    phrase = re.sub(r"\s+", " ", period_text.strip().lower().rstrip(".,"))
+    phrase = re.sub(r"^(?:in|during|over|for|on|of) (?:the )?", "", phrase)
+    phrase = phrase.replace("–", "-").replace(" - ", "-")
+
+    def year_of(match: re.Match[str]) -> int | None:
+        written = match["year"]
+        if written is None:
+            return None
+        return reference.year - 1 if written == "last year" else int(written)
+
+    def span(first: int, last: int, match: re.Match[str]) -> tuple[date | None, date]:
+        written = match["year"]
+        if written == "this year":
+            start, end = date(reference.year, first, 1), _month_end(reference.year, last)
+            if end >= reference:
+                raise FigureError(f"cannot resolve {period_text!r}: it has not ended on {reference}")
+        else:
+            start, end = _span_of_year(first, last, year_of(match), reference)
+        return (None if cumulative else start), end
+
+    if match := re.fullmatch(rf"(?P<month>{_MONTH_PATTERN})(?: (?P<year>\d{{4}}|last year))?", phrase):
+        month = _MONTHS[match["month"]]
+        if match["year"]:
+            year = reference.year - 1 if match["year"] == "last year" else int(match["year"])
+            return (None if cumulative else date(year, month, 1)), _month_end(year, month)
+        start, end = _last_month(month, reference, period_text)
+        return (None if cumulative else start), end
+    if match := re.fullmatch(rf"first (?P<which>quarter|half|three quarters){_OF_YEAR}", phrase):
+        last = {"quarter": 3, "half": 6, "three quarters": 9}[match["which"]]
+        return span(1, last, match)
+    if match := re.fullmatch(rf"(?P<which>second|third|fourth) quarter{_OF_YEAR}", phrase):
+        first = {"second": 4, "third": 7, "fourth": 10}[match["which"]]
+        return span(first, first + 2, match)
+    if match := re.fullmatch(rf"second half{_OF_YEAR}", phrase):
+        return span(7, 12, match)
+    if match := re.fullmatch(rf"first (?P<count>\d{{1,2}}|{'|'.join(_ORDINAL_COUNTS)}) months{_OF_YEAR}", phrase):
+        count = int(match["count"]) if match["count"].isdigit() else _ORDINAL_COUNTS[match["count"]]
+        if not 1 <= count <= 12:
+            raise FigureError(f"cannot resolve {period_text!r}")
+        return span(1, count, match)
+    months = (
+        rf"(?:from |between )?(?P<first>{_MONTH_PATTERN})\.?(?: to | and |-| through )(?P<last>{_MONTH_PATTERN})\.?"
+    )
+    if match := re.fullmatch(months + _OF_YEAR, phrase):
+        first, last = _MONTHS[match["first"]], _MONTHS[match["last"]]
+        if first > last:
+            raise FigureError(f"cannot resolve {period_text!r}: the months run backwards")
+        return span(first, last, match)
+    if match := re.fullmatch(r"(?P<year>\d{4})|last year", phrase):
+        year = int(match["year"]) if match["year"] else reference.year - 1
+        return (None if cumulative else date(year, 1, 1)), date(year, 12, 31)
+    # The year so far: from January 1 to the day named, or to the reference day.
+    so_far = r"(?:so far this year|since the (?:beginning|start) of (?:this|the) year|this year)"
+    if re.fullmatch(so_far, phrase):
+        if phrase == "this year":
+            raise FigureError(f"cannot resolve {period_text!r} without a day it runs to")
+        return (None if cumulative else date(reference.year, 1, 1)), reference
+    by_day = r"(?:as of|by|till|until|up to) (?P<day>.+?)"
+    if match := re.fullmatch(rf"(?:{so_far},? )?{by_day}(?:,? {so_far})?", phrase):
+        this_year = re.search(so_far, phrase) is not None
+        day = _day(match["day"], reference)
+        if this_year or re.fullmatch(r".* this year", match["day"]):
+            return (None if cumulative else date(day.year, 1, 1)), day
+        if not cumulative:
+            raise FigureError(f"cannot resolve {period_text!r}: it says when, not since when")
+        return None, day
+    if _RUNNING_SINCE.fullmatch(phrase):
+        if not cumulative:
+            raise FigureError(f"{period_text!r} is a running total: mark the figure cumulative")
+        return None, reference
+    try:
+        day = _day(phrase, reference)
+    except FigureError:
+        raise FigureError(f"cannot resolve the period {period_text!r}") from None
+    return (None if cumulative else day), day
 
 
 def half_unit(text: str) -> float:
-    """Half the unit of the last digit of the first number written in `text`: "12.8 percent" ->
+    """Half the unit of the last digit of the last number written in `text`: "12.8 percent" ->
     0.05, "125 percent" -> 0.5. A number written so stands for anything that rounds to it."""
-    match = _NUMBER.search(text.lower())
+    matches = list(_NUMBER.finditer(text.lower()))
+    match = matches[-1] if matches else None  # a list's change is its last number (parse_change)
     decimals = len(match["fraction"]) - 1 if match and match["fraction"] else 0
     return 0.5 * 0.1**decimals
 
@@ -190,7 +428,8 @@ def check_figure(figure: dict[str, Any], article: str, published: date, port_nam
 
     The quote must be in the article, the written value in the quote and equal to the stored
     value with the same qualifier, the change likewise, the port named in the quote or its
-    context, and the period what the written period means for the publication date."""
+    context, and the period what the written period means on the article's reference day
+    (reference_day: the dateline's day, else the publication date)."""
     span = locate(figure["quote"], article)
     context = figure.get("context", "")
     if context:
@@ -221,20 +460,149 @@ def check_figure(figure: dict[str, Any], article: str, published: date, port_nam
     if not any(fold_name(name) in folded for name in port_names):
         raise FigureError(f"the port {figure['port']!r} is not named in the quote or its context")
 
-    expected = _expected_period(figure, quoted, published)
+    expected = _expected_period(figure, quoted, reference_day(article, published))
     stored = (figure.get("period_start"), figure["period_end"])
     if stored != expected:
-        raise FigureError(f"period {stored} does not match {figure.get('period_text')!r}: expected {expected}")
+        shown = ", ".join("none" if day is None else day.isoformat() for day in stored)
+        wanted = ", ".join("none" if day is None else day.isoformat() for day in expected)
+        raise FigureError(f"period ({shown}) does not match {figure.get('period_text')!r}: expected ({wanted})")
     return span
 
 
-def _expected_period(figure: dict[str, Any], quoted: str, published: date) -> tuple[date | None, date]:
+def _expected_period(figure: dict[str, Any], quoted: str, reference: date) -> tuple[date | None, date]:
     period_text = figure.get("period_text")
     if period_text is None:
-        # No period written: a statement of how things stand when the article appeared.
-        return None, published
+        # No period written: a statement of how things stand on the reference day.
+        return None, reference
     if period_text not in quoted:
         raise FigureError(f"period_text {period_text!r} is not in the quote or its context")
-    start, end = resolve_period(period_text, published)
-    # A running total since a service began counts from no particular day.
-    return (None if figure.get("cumulative") else start), end
+    return resolve_period(period_text, reference, cumulative=bool(figure.get("cumulative")))
+
+
+# Nothing missed: every number of an article is a figure's value, change or period, or excluded.
+
+
+@dataclass(frozen=True)
+class NumberAt:
+    """A number as the article writes it, and where: `text[start:end] == written`."""
+
+    start: int
+    end: int
+    written: str
+
+
+def numbers_in(text: str) -> list[NumberAt]:
+    """Every run of digits in `text`, with its thousands separators and decimals ("1,351",
+    "12.8", the "19" of "COVID-19", the "6,500" of "6,500th"). Numbers spelled out in words
+    ("two", "half an hour") are not listed: the genre writes its statistics in digits, and
+    words are mostly not figures ("the two countries")."""
+    return [NumberAt(m.start(), m.end(), m[0]) for m in _DIGITS.finditer(text)]
+
+
+def figure_spans(figure: dict[str, Any], article: str) -> list[tuple[int, int]]:
+    """Where a figure's value_text and yoy_text stand (their first place in the quote) and its
+    period_text (in the quote, else in the context): the numbers the figure accounts for."""
+    quote_start = article.find(figure["quote"])
+    if quote_start < 0:
+        return []
+    spans = []
+    for field in ("value_text", "yoy_text", "period_text"):
+        written = figure.get(field)
+        if not written:
+            continue
+        at = figure["quote"].find(written)
+        if at >= 0:
+            spans.append((quote_start + at, quote_start + at + len(written)))
+        elif field == "period_text" and figure.get("context"):
+            context_start = article.find(figure["context"])
+            at = figure["context"].find(written)
+            if context_start >= 0 and at >= 0:
+                spans.append((context_start + at, context_start + at + len(written)))
+    return spans
+
+
+def unaccounted_numbers(
+    article: str, accounted: list[tuple[int, int]], excluded: list[dict[str, Any]]
+) -> tuple[list[NumberAt], list[str]]:
+    """The numbers of `article` that lie in none of the `accounted` spans (the figures', the
+    dateline's) and in no excluded entry's quote with the same `text`; and the problems of the
+    excluded entries themselves: a quote not unique in the article, or one that excludes no
+    number that is not already accounted for."""
+    numbers = numbers_in(article)
+
+    def inside(number: NumberAt, start: int, end: int) -> bool:
+        return start <= number.start and number.end <= end
+
+    problems: list[str] = []
+    excluded_numbers: set[NumberAt] = set()
+    for entry in excluded:
+        try:
+            start, end = locate(entry["quote"], article)
+        except FigureError as error:
+            problems.append(f"excluded {entry.get('text')!r} ({entry['quote']!r}): {error}")
+            continue
+        except KeyError as error:
+            problems.append(f"excluded entry {entry!r}: missing field {error}")
+            continue
+        if not entry.get("reason"):
+            problems.append(f"excluded {entry.get('text')!r} ({entry['quote']!r}): give a reason")
+        covered = {n for n in numbers if n.written == str(entry.get("text")) and inside(n, start, end)}
+        covered = {n for n in covered if not any(inside(n, a, b) for a, b in accounted)}
+        if not covered:
+            problems.append(f"excluded {entry.get('text')!r} ({entry['quote']!r}) excludes no number of the article")
+        excluded_numbers |= covered
+    missed = [n for n in numbers if n not in excluded_numbers and not any(inside(n, a, b) for a, b in accounted)]
+    return missed, problems
+
+
+# Sentences: the units a quote is made of, with their offsets. A period after these words (or an
+# initial) abbreviates, it does not end a sentence: "7.64 billion U.S. dollars", "Feb. 9".
+_ABBREVIATED = {"u.s", "u.k", "u.n", "co", "ltd", "inc", "no", "mr", "mrs", "ms", "dr", "st", "jr", "a.m", "p.m"}
+_ABBREVIATED |= {name.lower() for name in calendar.month_abbr if name} | {"sept"}
+_SENTENCE_END = re.compile(r"[.!?]+[\"”’]?(?=\s+[\"“‘(]?[A-Z0-9])")
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """Each line that holds words: a paragraph."""
+    spans, start = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            spans.append((start, start + len(line)))
+        start += len(line) + 1
+    return spans
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """The sentences of `text`, paragraph by paragraph, as (start, end), the dateline and its
+    "(Xinhua) --" left out of the first, and a closing "■" left out of the last. A sentence
+    ends at ".", "!" or "?" (with a closing quotation mark) before a capital or a digit, not
+    after an abbreviation such as "U.S." or "Feb."."""
+    spans: list[tuple[int, int]] = []
+    opening = re.match(r"[^\n]*?\)\s*(?:--|—|–)\s*", text) if dateline_in(text) else None
+    for para_start, para_end in paragraph_spans(text):
+        start = opening.end() if opening and para_start == 0 else para_start
+        cuts = []
+        for match in _SENTENCE_END.finditer(text, start, para_end):
+            word = re.search(r"([A-Za-z.]+)$", text[start : match.start()])
+            abbreviated = match[0] == "." and word is not None
+            if abbreviated and word is not None and (word[1].lower() in _ABBREVIATED or len(word[1]) == 1):
+                continue
+            cuts.append(match.end())
+        for end in [*cuts, para_end]:
+            first, last = start, end
+            while first < last and text[first].isspace():
+                first += 1
+            while last > first and (text[last - 1].isspace() or text[last - 1] == "■"):
+                last -= 1
+            if last > first:
+                spans.append((first, last))
+            start = end
+    return spans
+
+
+def sentence_at(text: str, offset: int) -> str:
+    """The sentence of `text` that holds `offset`, for messages."""
+    for start, end in sentence_spans(text):
+        if start <= offset < end:
+            return text[start:end]
+    return text[max(0, offset - 60) : offset + 60]

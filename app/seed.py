@@ -23,7 +23,18 @@ from sqlmodel import SQLModel
 
 from app import models
 from app.dataset import all_csv_rows
-from app.figures import QUALIFIERS, FigureError, check_figure, fold_name, half_unit, prior_year_value
+from app.figures import (
+    QUALIFIERS,
+    FigureError,
+    check_figure,
+    dateline_in,
+    figure_spans,
+    fold_name,
+    half_unit,
+    prior_year_value,
+    sentence_at,
+    unaccounted_numbers,
+)
 from app.observations_csv import to_csv
 from app.seed_files import FIGURES_SUFFIX, read_toml
 from app.settings import PROJECT_ROOT, get_settings
@@ -75,21 +86,25 @@ def load_seeds(seeds_dir: Path) -> Seeds:
     observations: list[models.Observation] = []
     seen: set[str] = set()
     for path in sorted(seeds_dir.glob(f"*{FIGURES_SUFFIX}")):
-        source_id = path.name.removesuffix(FIGURES_SUFFIX)
-        if source_id not in sources:
-            errors.append(f"{path.name}: no article {source_id}.txt beside it")
-            continue
-        seeded = read_toml(path)
+        if path.name.removesuffix(FIGURES_SUFFIX) not in sources:
+            errors.append(f"{path.name}: no article {path.name.removesuffix(FIGURES_SUFFIX)}.txt beside it")
+    for source in sources.values():
+        path = seeds_dir / f"{source.id}{FIGURES_SUFFIX}"
+        seeded = read_toml(path) if path.exists() else {}
+        unknown_tables = seeded.keys() - {"figure", "excluded"}
+        if unknown_tables:
+            errors.append(f"{path.name}: unknown tables {', '.join(sorted(unknown_tables))}")
         for figure in seeded.get("figure", []):
             try:
                 if "source" in figure:
-                    raise FigureError(f"the source is the file's name ({source_id}); drop the source field")
-                observations.append(_figure_row({**figure, "source": source_id}, sources, names_of, metrics, seen))
+                    raise FigureError(f"the source is the file's name ({source.id}); drop the source field")
+                observations.append(_figure_row({**figure, "source": source.id}, sources, names_of, metrics, seen))
             except (FigureError, KeyError, TypeError, ValueError) as error:
                 reason = f"missing field {error}" if isinstance(error, KeyError) else str(error)
                 errors.append(
                     f"{path.name}: figure {figure.get('id', '?')!r}: {reason}\n  quote: {figure.get('quote', '')!r}"
                 )
+        errors.extend(f"{path.name}: {problem}" for problem in account_for_numbers(source, seeded))
     if errors:
         raise SeedError("\n".join(errors))
     return Seeds(
@@ -100,6 +115,26 @@ def load_seeds(seeds_dir: Path) -> Seeds:
         metrics=list(metrics.values()),
         observations=observations,
     )
+
+
+def account_for_numbers(source: models.Source, seeded: dict[str, Any]) -> list[str]:
+    """Nothing missed: every number of the article is a figure's value, change or period as they
+    stand in it, the dateline's date, or in an [[excluded]] entry; each a problem otherwise."""
+    accounted = [span for figure in seeded.get("figure", []) for span in figure_spans(figure, source.text)]
+    dateline = dateline_in(source.text)
+    if dateline is not None:
+        if source.text[dateline[0] : dateline[1]] != source.dateline:
+            return [
+                f"the article's dateline {source.text[dateline[0] : dateline[1]]!r} is not its metadata's {source.dateline!r}"
+            ]
+        accounted.append(dateline)
+    missed, problems = unaccounted_numbers(source.text, accounted, seeded.get("excluded", []))
+    for number in missed:
+        problems.append(
+            f"the number {number.written!r} is neither a figure's value, change or period nor excluded"
+            f"\n  in: {sentence_at(source.text, number.start)!r}"
+        )
+    return problems
 
 
 def port_keys(names_of: dict[str, list[str]]) -> list[models.PortKey]:

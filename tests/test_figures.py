@@ -6,14 +6,19 @@ import pytest
 
 from app.figures import (
     FigureError,
+    dateline_in,
     fold_name,
     half_unit,
     locate,
+    numbers_in,
     parse_change,
     parse_number,
     parse_qualifier,
     prior_year_value,
+    reference_day,
     resolve_period,
+    sentence_spans,
+    unaccounted_numbers,
 )
 
 PUBLISHED = date(2023, 2, 9)
@@ -35,6 +40,15 @@ PUBLISHED = date(2023, 2, 9)
         ("2 hours", 120),
         ("45 minutes", 45),
         ("1.5 billion", 1_500_000_000),
+        ("1,351", 1351),
+        ("7.64 billion U.S. dollars", 7_640_000_000),
+        ("$3.65 billion", 3_650_000_000),
+        ("more than $3.65 billion", 3_650_000_000),
+        ("105,800", 105_800),
+        ("more than 30,000", 30_000),
+        ("20 to 30 minutes", 30),  # a range is its upper bound
+        ("two hours", 120),
+        ("an hour and a half", 90),
     ],
 )
 def test_parse_number(text: str, number: float) -> None:
@@ -59,6 +73,17 @@ def test_parse_number_without_a_number() -> None:
         ("about 5", "approximately"),
         ("6,500th", "exact"),
         ("up 12.8 percent", "exact"),
+        ("surpassed 3,000", "more_than"),
+        ("topped 3,000", "more_than"),
+        ("no less than 5", "at_least"),
+        ("nearly 5", "less_than"),
+        ("almost 5", "less_than"),
+        ("close to 5", "approximately"),
+        ("some 5", "approximately"),
+        ("up to 5", "at_most"),
+        ("more than $3.65 billion", "more_than"),
+        ("20 to 30 minutes", "at_most"),
+        ("between 20 and 30 minutes", "at_most"),
     ],
 )
 def test_parse_qualifier(text: str, qualifier: str) -> None:
@@ -74,6 +99,10 @@ def test_parse_qualifier(text: str, qualifier: str) -> None:
         ("down 3 percent", (-3, "exact")),
         # "down more than 3 percent" is a change below -3.
         ("down more than 3 percent", (-3, "less_than")),
+        ("grew 8 percent from a year ago", (8, "exact")),
+        ("a decrease of nearly 4.5 percent", (-4.5, "more_than")),
+        # A list sharing its verb: the change is the last percentage.
+        ("down 3 percent and 5 percent", (-5, "exact")),
     ],
 )
 def test_parse_change(text: str, change: tuple[float, str]) -> None:
@@ -89,7 +118,6 @@ def test_parse_change_needs_a_percentage() -> None:
     "text, period",
     [
         ("in January", (date(2023, 1, 1), date(2023, 1, 31))),
-        ("in February", (date(2022, 2, 1), date(2022, 2, 28))),  # February 2023 was not over yet
         ("in December", (date(2022, 12, 1), date(2022, 12, 31))),
         ("on Monday", (date(2023, 2, 6), date(2023, 2, 6))),  # the article is of Thursday 9 February
         ("on Thursday", (date(2023, 2, 2), date(2023, 2, 2))),
@@ -99,9 +127,151 @@ def test_resolve_period(text: str, period: tuple[date, date]) -> None:
     assert resolve_period(text, PUBLISHED) == period
 
 
-def test_resolve_period_refuses_what_it_cannot_read() -> None:
+JULY_4 = date(2023, 7, 4)  # a Tuesday
+
+
+@pytest.mark.parametrize(
+    "text, period",
+    [
+        ("in June", (date(2023, 6, 1), date(2023, 6, 30))),
+        ("in August", (date(2022, 8, 1), date(2022, 8, 31))),
+        ("in Sept.", (date(2022, 9, 1), date(2022, 9, 30))),
+        ("in the first quarter", (date(2023, 1, 1), date(2023, 3, 31))),
+        ("in the first half", (date(2023, 1, 1), date(2023, 6, 30))),
+        ("in the first half of this year", (date(2023, 1, 1), date(2023, 6, 30))),
+        ("in the first half of 2022", (date(2022, 1, 1), date(2022, 6, 30))),
+        ("in the first three quarters", (date(2022, 1, 1), date(2022, 9, 30))),  # not over yet: last year's
+        ("in the first five months", (date(2023, 1, 1), date(2023, 5, 31))),
+        ("in the first 11 months", (date(2022, 1, 1), date(2022, 11, 30))),
+        ("from January to June", (date(2023, 1, 1), date(2023, 6, 30))),
+        ("from January to May this year", (date(2023, 1, 1), date(2023, 5, 31))),
+        ("January-May", (date(2023, 1, 1), date(2023, 5, 31))),
+        ("between January and April", (date(2023, 1, 1), date(2023, 4, 30))),
+        ("so far this year", (date(2023, 1, 1), JULY_4)),
+        ("since the beginning of this year", (date(2023, 1, 1), JULY_4)),
+        ("as of June 30 this year", (date(2023, 1, 1), date(2023, 6, 30))),
+        ("so far this year, as of Sunday", (date(2023, 1, 1), date(2023, 7, 2))),
+        ("by the end of June this year", (date(2023, 1, 1), date(2023, 6, 30))),
+        ("last year", (date(2022, 1, 1), date(2022, 12, 31))),
+        ("in 2021", (date(2021, 1, 1), date(2021, 12, 31))),
+        ("on Monday", (date(2023, 7, 3), date(2023, 7, 3))),
+        ("on Tuesday", (date(2023, 6, 27), date(2023, 6, 27))),  # the last one before the day
+        ("on June 28", (date(2023, 6, 28), date(2023, 6, 28))),
+    ],
+)
+def test_resolve_period_against_a_july_dateline(text: str, period: tuple[date, date]) -> None:
+    assert resolve_period(text, JULY_4) == period
+
+
+@pytest.mark.parametrize(
+    "text, end",
+    [
+        ("as of Sunday", date(2023, 7, 2)),
+        ("as of June 30", date(2023, 6, 30)),
+        ("by the end of June", date(2023, 6, 30)),
+        ("by the end of last year", date(2022, 12, 31)),
+        ("by May 31", date(2023, 5, 31)),
+        ("to date", JULY_4),
+        ("since 2011", JULY_4),
+        ("since the service began", JULY_4),
+        ("on Monday", date(2023, 7, 3)),
+    ],
+)
+def test_a_running_total_has_no_start(text: str, end: date) -> None:
+    assert resolve_period(text, JULY_4, cumulative=True) == (None, end)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "in July",  # the reference day's own month: the month so far, or last year's?
+        "as of Sunday",  # a day, but since when?
+        "by the end of June",
+        "by May 31",
+        "this year",
+        "to date",  # a running total must say so (cumulative)
+        "since 2011",
+        "during the Spring Festival holiday",
+        "from June to January",
+    ],
+)
+def test_resolve_period_refuses_what_it_cannot_resolve_without_guessing(text: str) -> None:
     with pytest.raises(FigureError):
-        resolve_period("since the beginning of this year", PUBLISHED)
+        resolve_period(text, JULY_4)
+
+
+@pytest.mark.parametrize(
+    "opening, published, day",
+    [
+        ("URUMQI, July 4 (Xinhua) -- The port", date(2023, 7, 5), date(2023, 7, 4)),
+        ("URUMQI, Feb. 9 (Xinhua) -- The port", date(2023, 2, 9), date(2023, 2, 9)),
+        ("HORGOS, Xinjiang, Dec. 31 (Xinhua) -- The port", date(2024, 1, 2), date(2023, 12, 31)),
+        ("The port handled", date(2023, 7, 5), date(2023, 7, 5)),  # no dateline: the publication date
+    ],
+)
+def test_reference_day_is_the_datelines_day(opening: str, published: date, day: date) -> None:
+    assert reference_day(opening, published) == day
+
+
+def test_dateline_in() -> None:
+    assert dateline_in("URUMQI, Feb. 9 (Xinhua) -- A train") == (0, 14)
+    assert dateline_in("Urumqi is a city, Feb. 9 was a day") is None
+
+
+def test_numbers_in_lists_every_run_of_digits() -> None:
+    text = "COVID-19 aside, 1,351 trains and 6,500th train, 1.11 million tonnes, up 12.8 percent in 2022."
+    assert [(n.written, text[n.start : n.end]) for n in numbers_in(text)] == [
+        ("19", "19"),
+        ("1,351", "1,351"),
+        ("6,500", "6,500"),
+        ("1.11", "1.11"),
+        ("12.8", "12.8"),
+        ("2022", "2022"),
+    ]
+
+
+ARTICLE = "HORGOS, May 3 (Xinhua) -- The port saw 120 trains in April, up 5 percent year on year. It has 12 routes."
+
+
+def test_unaccounted_numbers_names_what_no_figure_or_exclusion_covers() -> None:
+    value = ARTICLE.index("120 trains")
+    accounted = [(0, 13), (value, value + len("120 trains"))]
+    missed, problems = unaccounted_numbers(ARTICLE, accounted, [])
+    assert [n.written for n in missed] == ["5", "12"]
+    assert problems == []
+    excluded = [
+        {"text": "5", "quote": "up 5 percent", "reason": "a change the curator left out"},
+        {"text": "12", "quote": "It has 12 routes.", "reason": "a count of routes"},
+    ]
+    assert unaccounted_numbers(ARTICLE, accounted, excluded) == ([], [])
+
+
+@pytest.mark.parametrize(
+    "entry, problem",
+    [
+        ({"text": "7", "quote": "It has 12 routes.", "reason": "a count"}, "excludes no number"),
+        ({"text": "120", "quote": "120 trains", "reason": "a count"}, "excludes no number"),  # a figure's own
+        ({"text": "12", "quote": "12 routes", "reason": ""}, "give a reason"),
+        ({"text": "12", "quote": "It has 13 routes.", "reason": "a count"}, "not in the article"),
+    ],
+)
+def test_an_exclusion_that_excludes_nothing_is_a_problem(entry: dict[str, str], problem: str) -> None:
+    value = ARTICLE.index("120 trains")
+    _, problems = unaccounted_numbers(ARTICLE, [(value, value + 10)], [entry])
+    assert any(problem in p for p in problems), problems
+
+
+def test_sentence_spans() -> None:
+    text = (
+        'URUMQI, Feb. 9 (Xinhua) -- Trade hit 7.64 billion U.S. dollars in Jan. 2023. "We are busy.'
+        ' Clearance takes 20 minutes," he said.\nA second paragraph. ■'
+    )
+    assert [text[a:b] for a, b in sentence_spans(text)] == [
+        "Trade hit 7.64 billion U.S. dollars in Jan. 2023.",
+        '"We are busy.',
+        'Clearance takes 20 minutes," he said.',
+        "A second paragraph.",
+    ]
 
 
 @pytest.mark.parametrize(

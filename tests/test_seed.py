@@ -199,3 +199,38 @@ def test_a_running_seeds_file_is_left_alone(tmp_path: Path) -> None:
     database.with_name(".ports.db.999999999.new-journal").write_bytes(b"journal")
     remove_leftovers(database)
     assert sorted(p.name for p in tmp_path.iterdir()) == [mine.name]
+
+
+def test_a_number_neither_loaded_nor_excluded_stops_the_seed(seeds_copy: Path, tmp_path: Path) -> None:
+    path = seeds_copy / FIGURES_FILE
+    text = path.read_text()
+    path.write_text(text[: text.index("[[excluded]]")])  # the two COVID-19 exclusions dropped
+    with pytest.raises(SeedError) as raised:
+        seed(seeds_copy, tmp_path / "new.db")
+    message = str(raised.value)
+    assert message.count("the number '19' is neither a figure's value, change or period nor excluded") == 2
+    assert "after the country optimized its COVID-19 response" in message
+    assert not (tmp_path / "new.db").exists()
+
+
+def test_an_exclusion_of_no_number_stops_the_seed(seeds_copy: Path, tmp_path: Path) -> None:
+    with (seeds_copy / FIGURES_FILE).open("a") as f:
+        f.write('\n[[excluded]]\ntext = "12.8"\nquote = "up 12.8 percent"\nreason = "a figure\'s own change"\n')
+    with pytest.raises(SeedError, match=r"excluded '12.8' \('up 12.8 percent'\) excludes no number"):
+        seed(seeds_copy, tmp_path / "new.db")
+
+
+def test_the_datelines_date_is_accounted_for_by_the_metadata(seeds_copy: Path, tmp_path: Path) -> None:
+    path = seeds_copy / "xinhua-2023-02-09-xinjiang-land-ports.toml"
+    path.write_text(path.read_text().replace('dateline = "URUMQI, Feb. 9"', 'dateline = "URUMQI, Feb. 8"'))
+    with pytest.raises(SeedError, match="dateline 'URUMQI, Feb. 9' is not its metadata's 'URUMQI, Feb. 8'"):
+        seed(seeds_copy, tmp_path / "new.db")
+
+
+def test_a_figure_names_no_source_and_a_figures_file_needs_its_article(seeds_copy: Path, tmp_path: Path) -> None:
+    break_figure(seeds_copy, "bakti-inspection-time-2023-02-09", "value", '30\nsource = "other"')
+    (seeds_copy / "missing-article.figures.toml").write_text("")
+    with pytest.raises(SeedError) as raised:
+        seed(seeds_copy, tmp_path / "new.db")
+    assert "drop the source field" in str(raised.value)
+    assert "missing-article.figures.toml: no article missing-article.txt beside it" in str(raised.value)
