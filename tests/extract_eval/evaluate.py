@@ -68,6 +68,7 @@ FIELDS = (
     "yoy_qualifier",
 )
 NUMBER = re.compile(r"\d(?:[\d,.]*\d)?")
+DATELINE = re.compile(r"^[A-Z][A-Z .'-]*, [A-Z][a-z]+\.? \d{1,2} \([^)]*\) --", re.MULTILINE)
 
 
 class Malformed(Exception):
@@ -93,7 +94,10 @@ class Figure:
         period = f"{self.period_start or '…'}..{self.period_end or '…'}"
         change = "" if self.yoy_change_pct is None else f", yoy {self.yoy_change_pct:+g} % {self.yoy_qualifier}"
         status = "" if self.status == "proposed" else f" [{self.status}]"
-        value = "?" if self.value is None else f"{self.value:g}"
+        if self.value is None:
+            value = "?"
+        else:
+            value = f"{self.value:,.0f}" if self.value.is_integer() else f"{self.value:,}"
         return (
             f"{self.port} {self.metric} {self.qualifier} {value} {self.unit}, {period}{change}"
             f" «{self.value_text}»{status}"
@@ -386,10 +390,7 @@ def report(scores: list[Score]) -> None:
 
 def uncovered_numbers(text: str, data: Mapping[str, Any]) -> list[str]:
     """Numbers of the article that no golden figure, change, period or exclusion accounts for."""
-    spans: list[tuple[int, int]] = []
-    dateline = text.find("--")
-    if 0 <= dateline < 80:
-        spans.append((0, dateline))
+    spans = [m.span() for m in DATELINE.finditer(text)]
     covering: Iterable[str] = [
         str(row.get(key, ""))
         for table in ("figure", "excluded")
