@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 
 from app import models
+from app.dataset import MAX_VALID_VALUES
 from app.seed import Seeds, load_seeds
 from app.settings import get_settings
 
@@ -46,7 +47,8 @@ def sources() -> list[models.Source]:
     return sorted(seeded().sources, key=lambda source: source.id)
 
 
-def source(source_id: str) -> models.Source:
+def article(source_id: str) -> models.Source:
+    """The seeded source of that id."""
     return next(source for source in seeded().sources if source.id == source_id)
 
 
@@ -116,6 +118,11 @@ def as_served(observation: models.Observation) -> dict[str, Any]:
         "yoy_text": observation.yoy_text,
         "note": observation.note,
     }
+
+
+def valid_values(ids: list[str]) -> list[str] | None:
+    """What a 404 lists of these ids: all of them, sorted, while there are few enough."""
+    return sorted(ids) if len(ids) <= MAX_VALID_VALUES else None
 
 
 def other_names(port: str) -> list[models.PortName]:

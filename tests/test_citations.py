@@ -5,13 +5,14 @@ from datetime import date
 import pytest
 from fastapi.testclient import TestClient
 
+from app import models
 from app.api.examples import BIBTEX_EXAMPLE, CSL_JSON_EXAMPLE
 from app.api.observations import citation_format
 from app.citations import BIBTEX, CSL_JSON, bibtex, bibtex_key, bibtex_text, bibtex_url, csl_json, quote_note
 from app.schemas import CslItem, Observation, SourceDetail
-from tests.helpers import assert_problem
+from tests.helpers import article, assert_problem, observation_ids, observations, valid_values
 
-ALATAW = "alataw-cargo-tonnage-2023-01"
+ALATAW = "alataw-cargo-tonnage-2023-01"  # the observation the schema's examples show (app/api/examples.py)
 URL = f"/v1/observations/{ALATAW}/citation"
 # Every variable the CSL schema (csl-data.json) allows that these citations could use.
 CSL_VARIABLES = {
@@ -134,25 +135,27 @@ def test_citation_format(format: str | None, accept: str | None, chosen: str) ->
 # The route
 
 
-def test_csl_json_is_the_default(client: TestClient) -> None:
-    response = client.get(URL)
+@pytest.mark.parametrize("observation", observations(), ids=lambda o: o.id)
+def test_csl_json_is_the_default_and_names_the_article(client: TestClient, observation: models.Observation) -> None:
+    response = client.get(f"/v1/observations/{observation.id}/citation")
     assert response.status_code == 200
     assert response.headers["content-type"] == CSL_JSON
     assert "Accept" in response.headers["vary"]
     [item] = response.json()
-    assert item["title"] == "Wondrous Xinjiang: Busy land ports herald thriving foreign trade"
-    assert item["publisher"] == "Xinhua News Agency"
-    assert item["issued"] == {"date-parts": [[2023, 2, 9]]}
-    assert item["URL"] == "https://english.news.cn/20230209/00008459e7a2499e98febae6b28a42bb/c.html"
+    cited = article(observation.source_id)
+    assert (item["title"], item["publisher"], item["URL"]) == (cited.headline, cited.publisher, cited.url)
+    assert item["issued"] == {"date-parts": [[cited.published.year, cited.published.month, cited.published.day]]}
 
 
-def test_bibtex_by_accept_header_or_by_query(client: TestClient) -> None:
-    by_accept = client.get(URL, headers={"Accept": BIBTEX})
-    by_query = client.get(URL + "?format=bibtex", headers={"Accept": CSL_JSON})
+@pytest.mark.parametrize("observation", observations(), ids=lambda o: o.id)
+def test_bibtex_by_accept_header_or_by_query(client: TestClient, observation: models.Observation) -> None:
+    url = f"/v1/observations/{observation.id}/citation"
+    by_accept = client.get(url, headers={"Accept": BIBTEX})
+    by_query = client.get(url + "?format=bibtex", headers={"Accept": CSL_JSON})
     assert by_accept.headers["content-type"] == by_query.headers["content-type"] == f"{BIBTEX}; charset=utf-8"
     assert by_accept.text == by_query.text
-    assert by_accept.text.startswith(f"@article{{{ALATAW},")
-    assert "date      = {2023-02-09}" in by_accept.text
+    assert by_accept.text.startswith(f"@article{{{observation.id},")
+    assert f"date      = {{{article(observation.source_id).published}}}" in by_accept.text
 
 
 def test_the_query_wins_over_the_accept_header(client: TestClient) -> None:
@@ -169,7 +172,7 @@ def test_every_observation_has_a_citation_with_its_quote(client: TestClient, for
         if format == "csl-json":
             [item] = response.json()
             assert item["id"] == observation["id"]
-            assert item["author"] == [{"literal": "Xinhua News Agency"}]
+            assert item["author"] == [{"literal": article(source["id"]).publisher}]
             assert f"“{source['quote']}”" in item["note"]
             assert f"characters {source['start']}–{source['end']}" in item["note"]
         else:
@@ -190,7 +193,7 @@ def test_the_openapi_examples_are_real_output(client: TestClient) -> None:
 
 def test_unknown_observation_is_a_404_problem(client: TestClient) -> None:
     body = assert_problem(client.get("/v1/observations/atlantis-gold-2023-01/citation"), 404)
-    assert ALATAW in body["valid_values"]
+    assert body.get("valid_values") == valid_values(observation_ids())
 
 
 def test_unknown_format_is_a_422_problem(client: TestClient) -> None:

@@ -8,23 +8,34 @@ import pytest
 from playwright.sync_api import Page, Route, ViewportSize
 
 from tests.browser.conftest import ARTIFACTS
+from tests.helpers import observation_ids, sources
 
-SOURCE_ID = "xinhua-2023-02-09-xinjiang-land-ports"
+SOURCE = sources()[0]  # the first article the API lists
 PHONE: ViewportSize = {"width": 390, "height": 844}
+QUOTED = """marks => marks.map(mark => {
+    const link = document.querySelector(`a.obs-link[href$="/${mark.id.slice(4)}"]`);
+    const range = document.createRange();
+    range.setStartBefore(mark);
+    range.setEndBefore(link);
+    const quoted = range.cloneContents();
+    quoted.querySelectorAll("a.obs-link").forEach(a => a.remove());
+    return [mark.id, quoted.textContent];
+})"""
 # Stricter than the one the app is deployed with: not even inline styles.
 STRICT_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; base-uri 'none'; form-action 'none'"
 
 
 @pytest.fixture(scope="module")
 def observations(live_server: str) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = httpx.get(f"{live_server}/v1/observations").json()["items"]
+    """The served observations of the article the view shows."""
+    items = [httpx.get(f"{live_server}/v1/observations/{id}").json() for id in observation_ids(source=SOURCE.id)]
     assert items
     return items
 
 
 @pytest.fixture
 def view(live_server: str) -> str:
-    return f"{live_server}/v1/sources/{SOURCE_ID}/view"
+    return f"{live_server}/v1/sources/{SOURCE.id}/view"
 
 
 def test_every_quote_is_highlighted_exactly_once(
@@ -43,10 +54,12 @@ def test_every_quote_is_highlighted_exactly_once(
     )
     assert loaded == ["/static/source-view.css", "/static/favicon.svg"]
     # The article is linked, not loaded: browser_page fails the test on any request outside the app.
-    outside = page.eval_on_selector_all("a:not([href^='/'])", "all => all.map(a => [a.href, a.rel])")
-    assert outside == [["https://english.news.cn/20230209/00008459e7a2499e98febae6b28a42bb/c.html", "noreferrer"]]
+    outside = page.eval_on_selector_all("a:not([href^='/'])", "all => all.map(a => [a.getAttribute('href'), a.rel])")
+    assert outside == [[SOURCE.url, "noreferrer"]]
 
-    marked = page.eval_on_selector_all("mark", "marks => marks.map(m => [m.id, m.textContent])")
+    # What each mark highlights: the text from where it opens to its observation's link, without the
+    # links inside it, so that quotes nested in one another or crossing read whole.
+    marked = page.eval_on_selector_all("mark[id]", QUOTED)
     assert sorted(marked) == sorted([f"obs-{o['id']}", o["source"]["quote"]] for o in observations)
 
     assert page.evaluate("getComputedStyle(document.body).maxWidth") != "none"  # the stylesheet applies
