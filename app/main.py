@@ -19,10 +19,9 @@ from app.middleware import HeaderLimit, PublicCORS, ResponseCache, StandardHeade
 from app.settings import PROJECT_ROOT, Settings, get_settings
 
 DESCRIPTION = """
-Trade figures for four land ports in Xinjiang, China (**Urumqi, Alataw, Bakti, Horgos**), as reported by
-Xinhua News Agency on **2023-02-09** in "Wondrous Xinjiang: Busy land ports herald thriving foreign trade"
-([article](https://english.news.cn/20230209/00008459e7a2499e98febae6b28a42bb/c.html)); the full text is at
-`/v1/sources/xinhua-2023-02-09-xinjiang-land-ports`.
+Trade figures of Xinjiang's land ports, China, as news reports state them. `/v1/sources` lists the
+articles, each with its publisher, date, headline, address and full text; `/v1/ports` lists the ports, by
+every name they are known by; `/healthz` says how many of each there are.
 
 **Every figure carries its source.** Each observation has `source.quote`, the article's exact words, and
 `source.start`/`source.end`, offsets into the article's text such that `text[start:end] == quote`.
@@ -33,10 +32,10 @@ Xinhua News Agency on **2023-02-09** in "Wondrous Xinjiang: Busy land ports hera
 tonnes" is `value: 1110000, qualifier: more_than`, never an exact 1.11 million. `prior_year_value` is
 *derived* from the value and its year-on-year change, not stated by the source.
 
-**Nothing is invented.** A port the article names without figures (Horgos) has no observations.
+**Nothing is invented.** A port the articles name without a figure has no observations.
 
-**Licence.** The code is under the MIT licence. The figures are facts as Xinhua reported them; the article's
-text, served here as their source, is (c) Xinhua News Agency.
+**Licence.** The code is under the MIT licence. The figures are facts as the articles report them; each
+article's text, served here as their source, is (c) its publisher (`publisher` in `/v1/sources`).
 
 Read-only: only GET and HEAD. Errors are RFC 9457 problem details (`application/problem+json`).
 """
@@ -51,10 +50,10 @@ CONTENT_SECURITY_POLICY = (
 )
 
 TAGS = [
-    {"name": "ports", "description": "The four land ports, addressable by id or any of their other names."},
+    {"name": "ports", "description": "The land ports, addressable by id or any of their other names."},
     {"name": "metrics", "description": "What is measured, and in which unit."},
     {"name": "observations", "description": "The figures themselves, each with its quote; JSON or CSV."},
-    {"name": "sources", "description": "The article the figures come from, with its full text."},
+    {"name": "sources", "description": "The articles the figures come from, each with its full text."},
     {"name": "downloads", "description": "Everything at once: every observation as CSV, and the SQLite file."},
     {"name": "health", "description": "For probes and monitoring."},
 ]

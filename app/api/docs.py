@@ -31,7 +31,7 @@ REDOC_PAGE = f"""<!doctype html>
 
 INDEX = {
     "name": "Xinjiang land port statistics",
-    "description": "Figures for the Urumqi, Alataw, Bakti and Horgos land ports, from Xinhua, 2023-02-09.",
+    "description": "Trade figures of Xinjiang's land ports as news reports state them; /v1/sources lists the articles.",
     "links": {
         "ports": links.PORTS,
         "metrics": links.METRICS,
