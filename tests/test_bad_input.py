@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.helpers import FIGURES, PROBLEM
+from tests.helpers import PROBLEM, metric_ids, observation_ids, port_ids, valid_values
 from tests.server import uvicorn_server
 
 # An answer as (status, headers with lower-case names, body), however it was fetched.
@@ -22,9 +22,9 @@ Answer = tuple[int, dict[str, str], bytes]
 Get = Callable[[str, dict[str, str]], Answer]
 
 
-PORTS = ["alataw", "bakti", "horgos", "urumqi"]
-METRICS = ["cargo_tonnage", "freight_trains", "inspection_time", "vehicle_crossings"]
-OBSERVATIONS = sorted(FIGURES)
+# What a 404 or a 422 lists as valid: the seeds' ids, while there are few enough to list.
+PORTS, METRICS, OBSERVATIONS = valid_values(port_ids()), valid_values(metric_ids()), valid_values(observation_ids())
+PORT, METRIC = port_ids()[0], metric_ids()[0]
 LONG = "a" * 5000
 HUGE = str(10**30)
 
@@ -48,7 +48,7 @@ CASES = [
     # NUL and bytes that are not UTF-8, in paths and in query values.
     ("/v1/ports/ala%00taw", 422, "'port': must not contain control characters", None, {}),
     ("/v1/observations?port=ala%00taw", 422, "'port': must not contain control characters", None, {}),
-    ("/v1/observations?metric=cargo_tonnage%00", 422, "'metric': must not contain control", None, {}),
+    (f"/v1/observations?metric={METRIC}%00", 422, "'metric': must not contain control", None, {}),
     ("/v1/observations/%00", 422, "'observation': must not contain control", None, {}),
     ("/v1/sources/%0d%0aSet-Cookie:%20x", 422, "'source': must not contain control", None, {}),
     ("/v1/ports/%ff%fe", 422, "'port': must not contain control characters or bytes that are not UTF-8", None, {}),
@@ -62,7 +62,7 @@ CASES = [
     (f"/v1/metrics/{LONG}", 422, "'metric': String should have at most 100 characters", None, {}),
     (f"/v1/observations/{LONG}", 422, "'observation': String should have at most 200", None, {}),
     (f"/v1/sources/{LONG}", 422, "'source': String should have at most 200 characters", None, {}),
-    (f"/v1/ports/alataw/metrics/{LONG}", 422, "'metric': String should have at most 100", None, {}),
+    (f"/v1/ports/{PORT}/metrics/{LONG}", 422, "'metric': String should have at most 100", None, {}),
     (f"/v1/observations?port={LONG}", 422, "'port': String should have at most 100", None, {}),
     (f"/{LONG}", 404, "No such resource", None, {}),
     # Path traversal, plain and encoded; the static files are the only files served.
@@ -104,7 +104,7 @@ CASES = [
     ("/v1/observations?format=xml", 422, "'format': Input should be 'json' or 'csv'", ["json", "csv"], {}),
     ("/v1/observations?format=CSV", 422, "'format'", ["json", "csv"], {}),
     ("/v1/ports/atlantis", 404, "No such port", PORTS, {}),
-    ("/v1/observations/alataw-cargo-tonnage-2024-01", 404, "No such observation", OBSERVATIONS, {}),
+    (f"/v1/observations/{PORT}-{METRIC}-1999-01", 404, "No such observation", OBSERVATIONS, {}),
     # Headers too large to be honest: one 100 KB value, or very many. See README, "Reliability".
     ("/v1/ports", 431, "headers add up to more than 16384 bytes", None, {"X-Big": "a" * 100_000}),
     ("/v1/ports", 431, "headers add up to more than 16384 bytes", None, {f"X-H{i}": "x" * 20 for i in range(1000)}),

@@ -11,8 +11,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from app.middleware import ResponseCache
+from tests.helpers import observations
 
-URLS = ["/v1/ports", "/v1/ports/bakti", "/v1/ports/alataw/metrics/cargo_tonnage", "/v1/observations", "/v1/observations?format=csv", "/v1/metrics", "/v1/sources", "/openapi.json", "/docs", "/static/swagger-ui/swagger-ui.css"]  # fmt: skip
+FIGURE = observations()[0]  # a port and a metric with a figure
+URLS = ["/v1/ports", f"/v1/ports/{FIGURE.port_id}", f"/v1/ports/{FIGURE.port_id}/metrics/{FIGURE.metric_id}", "/v1/observations", "/v1/observations?format=csv", "/v1/metrics", "/v1/sources", "/openapi.json", "/docs", "/static/swagger-ui/swagger-ui.css"]  # fmt: skip
 
 
 @pytest.mark.parametrize("url", URLS)

@@ -14,7 +14,7 @@ from app.db import DatabaseError, check_database
 from app.main import create_app
 from app.seed import seed
 from app.settings import Settings
-from tests.helpers import SEEDS
+from tests.helpers import SEEDS, observations
 from tests.server import free_port, start_server, wait_until_up
 
 
@@ -102,7 +102,13 @@ def test_serving_never_writes_the_database(tmp_path: Path) -> None:
     server = start_server(path, port)
     try:
         assert wait_until_up(port, server).status_code == 200
-        for url in ("/v1/ports", "/v1/ports/bakti", "/v1/observations?format=csv", "/v1/metrics/cargo_tonnage"):
+        figure = observations()[0]
+        for url in (
+            "/v1/ports",
+            f"/v1/ports/{figure.port_id}",
+            "/v1/observations?format=csv",
+            f"/v1/metrics/{figure.metric_id}",
+        ):
             assert httpx.get(f"http://127.0.0.1:{port}{url}").status_code == 200
         assert httpx.post(f"http://127.0.0.1:{port}/v1/ports").status_code == 405
     finally:

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from app.settings import PROJECT_ROOT
+from tests.helpers import observation_ids, port_ids
 from tests.server import free_port, wait_until_up
 
 
@@ -30,7 +31,10 @@ def test_make_run_serves_with_web_concurrency_workers(tmp_path: Path, workers: i
         response = wait_until_up(port, server, timeout=60)
         assert response.status_code == 200
         assert "server" not in response.headers
-        assert httpx.get(f"http://127.0.0.1:{port}/v1/ports/horgos").json()["observations"] == []
+        # What it serves is what it seeded, from the same seeds as the tests (SEEDS_DIR).
+        served = httpx.get(f"http://127.0.0.1:{port}/v1/observations?limit=1000").json()["items"]
+        assert [o["id"] for o in served] == observation_ids()[:1000]
+        assert [p["id"] for p in httpx.get(f"http://127.0.0.1:{port}/v1/ports").json()["items"]] == port_ids()[:100]
         deadline = time.monotonic() + 30
         while log.read_text().count("Application startup complete") < workers:
             assert time.monotonic() < deadline, log.read_text()

@@ -18,9 +18,8 @@ from schemathesis.core.result import Ok
 
 from app.figures import fold_name
 from app.main import create_app
-from app.seed import load_seeds
 from app.settings import Settings
-from tests.helpers import SEEDS
+from tests.helpers import metric_ids, observations, other_names, seeded
 
 if TYPE_CHECKING:  # schemathesis names the type of an OpenAPI case for type checkers only
     from schemathesis.specs.openapi.schemas import OpenApiCase
@@ -32,9 +31,9 @@ OPENAPI = create_app(Settings()).openapi()
 schema = schemathesis.openapi.from_dict(OPENAPI)
 
 
-SEEDED = load_seeds(SEEDS)
-PORT_KEYS = {key.key for key in SEEDED.port_keys}
-METRIC_IDS = {metric.id for metric in SEEDED.metrics}
+PORT_KEYS = {key.key for key in seeded().port_keys}
+METRIC_IDS = set(metric_ids())
+FIGURE = observations()[0]  # a port and a metric with a figure
 
 
 @schema.hook
@@ -45,9 +44,9 @@ def map_case(_context: HookContext, case: "OpenApiCase") -> "OpenApiCase":
     if case.meta is None or case.meta.generation.mode != GenerationMode.POSITIVE or not case.query:
         return case
     if isinstance(case.query.get("port"), str) and fold_name(case.query["port"]) not in PORT_KEYS:
-        case.query["port"] = "alataw"
+        case.query["port"] = FIGURE.port_id
     if isinstance(case.query.get("metric"), str) and case.query["metric"].lower() not in METRIC_IDS:
-        case.query["metric"] = "cargo_tonnage"
+        case.query["metric"] = FIGURE.metric_id
     return case
 
 
@@ -98,4 +97,6 @@ def test_filters_take_any_name_not_an_enum(client: TestClient, parameter: str) -
     parameters = OPENAPI["paths"]["/v1/observations"]["get"]["parameters"]
     schema = next(p["schema"] for p in parameters if p["name"] == parameter)
     assert "enum" not in str(schema)
-    assert client.get("/v1/observations?port=Alashankou").json()["items"][0]["port"] == "alataw"
+    names = [name.name for name in other_names(FIGURE.port_id)] or [FIGURE.port_id.upper()]
+    name = names[0]  # a name other than the id, where the port has one
+    assert client.get(f"/v1/observations?port={name}").json()["items"][0]["port"] == FIGURE.port_id
