@@ -4,10 +4,12 @@ It is written by the app's own builder (app.seed.build_database: the migrations,
 derived counts and version), so the server accepts it unchanged and it cannot drift from the schema.
 What it holds is made up and says so, but shaped like real port statistics:
 - at least 800 ports, each named in Latin, Cyrillic and Chinese script, every name a look-up key;
-- the metrics of seeds/metrics.toml, monthly from 2001-01 to 2025-12 (300 months), one series per
-  port and metric, as many series as N needs, port by port (so, as in the article, most ports of a
-  small dataset have no figures); every December a freight-train figure is a running
-  total since the service began (no period start), as in the article;
+- the first four metrics of the seeds' metrics.toml (SEEDS_DIR), each worded by its own name and
+  unit, so that a new metric needs no code here, and four whatever the seeds add, so that the
+  dataset's shape stays the one tests/test_scale.py expects; monthly from 2001-01 to 2025-12 (300
+  months), one series per port and metric, as many series as N needs, port by port (so, as in the
+  seeds, most ports of a small dataset have no figures); every December a freight-train figure is a
+  running total since the service began (no period start), as in the seeds;
 - one monthly bulletin per month as the source, whose text is the quotes of that month's figures,
   so that every quote (150 characters or more) stands at its offsets;
 - qualifiers of every kind, and a year-on-year change on four rows in five.
@@ -19,19 +21,19 @@ import calendar
 import hashlib
 import sys
 import time
-import tomllib
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from app import models
-from app.seed import build_database, port_keys, write_atomically
-from app.settings import PROJECT_ROOT
+from app.seed import build_database, load_seeds, port_keys, write_atomically
+from app.settings import get_settings
 
 FIRST_YEAR, YEARS = 2001, 25
 MONTHS = YEARS * 12
 MIN_PORTS = 800
+METRICS = 4  # series per port: the first four metrics of the seeds
 
 # Three syllables name a port; the same syllables in Cyrillic and Chinese give its other names,
 # so every name is distinct in every script (20**3 = 8,000 ports at most).
@@ -109,7 +111,6 @@ QUALIFIERS = {
     "at_least": "at least ",
     "less_than": "less than ",
 }
-UNITS = {"trains": "trains", "tonnes": "tonnes of cargo", "vehicles": "vehicles", "minutes": "minutes"}
 QUALIFIER_NAMES = list(QUALIFIERS)
 SOURCE_URL = "urn:synthetic:port-statistics"
 
@@ -154,16 +155,13 @@ class MetricText(NamedTuple):
     id: str
     slug: str
     unit: str
-    unit_text: str
     name: str
 
 
 class Generator:
     def __init__(self, observations: int, metrics: list[models.Metric]):
         self.total = observations
-        self.metrics = [
-            MetricText(m.id, m.id.replace("_", "-"), m.unit, UNITS[m.unit], m.name.lower()) for m in metrics
-        ]
+        self.metrics = [MetricText(m.id, m.id.replace("_", "-"), m.unit, m.name.lower()) for m in metrics]
         self.series = -(-observations // MONTHS)  # one per port and metric, as many as needed
         self.ports, self.port_names = port_rows(max(MIN_PORTS, -(-self.series // len(metrics))))
         self.port_ids_and_names = [(port.id, port.name) for port in self.ports]  # plain strings: read per row
@@ -201,7 +199,7 @@ class Generator:
         value = 100 + int.from_bytes(digest[1:4], "little") % 2_000_000
         running = metric.id == "freight_trains" and month.start.month == 12
         period = f"since the service began, as of the end of {month.name}" if running else f"in {month.name}"
-        value_text = f"{QUALIFIERS[qualifier]}{value:,} {metric.unit_text}"
+        value_text = f"{QUALIFIERS[qualifier]}{value:,} {metric.unit}"
         yoy = None
         if digest[4] % 5:  # four rows in five
             yoy = round((int.from_bytes(digest[5:7], "little") % 4000) / 10 - 50, 1)
@@ -220,7 +218,7 @@ class Generator:
             "qualifier": qualifier,
             "unit": metric.unit,
             "value_text": value_text,
-            "unit_text": metric.unit_text,
+            "unit_text": metric.unit,
             "scope": None,
             "period_start": None if running else month.start,
             "period_end": month.end,
@@ -267,8 +265,7 @@ class Generator:
 
 
 def build(observations: int, out: Path) -> None:
-    with (PROJECT_ROOT / "seeds" / "metrics.toml").open("rb") as f:
-        metrics = sorted((models.Metric(**row) for row in tomllib.load(f)["metric"]), key=lambda m: m.id)
+    metrics = sorted(load_seeds(get_settings().seeds_dir).metrics[:METRICS], key=lambda m: m.id)
     generator = Generator(observations, metrics)
     names_of = {port.id: [port.id, port.name] for port in generator.ports}
     for name in generator.port_names:
