@@ -27,9 +27,10 @@ BUILD = "build it with `make seed` (python -m app.seed)"
 REBUILD = "rebuild it with `make seed` (python -m app.seed)"
 
 
-# How many SQLite virtual-machine steps run between two looks at the clock: Datasette's figure,
-# about a millisecond of work, cheap enough not to show in a query's time.
-PROGRESS_STEPS = 1000
+# How many SQLite virtual-machine steps run between two looks at the clock: about a millisecond
+# of work. Each look runs Python, so it takes the GIL from whatever else runs; Datasette's 1,000
+# steps made a long query take it thousands of times a second, and delayed every other request.
+PROGRESS_STEPS = 100_000
 
 
 class DatabaseError(RuntimeError):
@@ -62,7 +63,10 @@ def open_readonly(path: Path, connections: int = 5, wait: float = 30.0) -> Engin
 def connect_readonly(path: Path) -> sqlite3.Connection:
     """A connection of its own, outside the pool, read-only and immutable as the pool's are: for a
     download that streams for as long as its client takes to read, and closes it when it ends."""
-    return sqlite3.connect(_readonly_uri(path), uri=True, check_same_thread=False)
+    connection = sqlite3.connect(_readonly_uri(path), uri=True, check_same_thread=False)
+    # It reads each page once, in order: a cache (2 MB by default) would only hold memory.
+    connection.execute("PRAGMA cache_size = -64")
+    return connection
 
 
 def _readonly_uri(path: Path) -> str:

@@ -21,12 +21,17 @@ def free_port() -> int:
 
 
 def start_server(
-    database: Path, port: int, *extra: str, output: int | IO[str] = subprocess.PIPE
+    database: Path,
+    port: int,
+    *extra: str,
+    output: int | IO[str] = subprocess.PIPE,
+    settings: dict[str, str] | None = None,
 ) -> subprocess.Popen[str]:
-    """uvicorn serving `database` on `port`, started as `make run` does. Its output goes to a pipe
-    by default, for tests that read it once the server has stopped; a server that runs for long
-    should write to a file (`output`), as a pipe nobody reads fills up and stalls it."""
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}"}
+    """uvicorn serving `database` on `port`, started as `make run` does, with `settings` in its
+    environment (app/settings.py). Its output goes to a pipe by default, for tests that read it once
+    the server has stopped; a server that runs for long should write to a file (`output`), as a pipe
+    nobody reads fills up and stalls it."""
+    env = {**os.environ, **(settings or {}), "DATABASE_URL": f"sqlite:///{database}"}
     command = [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port), "--no-server-header", *extra]
     return subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT, text=True)
 
