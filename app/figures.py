@@ -79,7 +79,7 @@ _NUMBER_WORDS = {
     for number, word in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())
 }
 _DECREASE_WORDS = re.compile(
-    r"\b(down|fell|fall|falls|dropped|drop|declined|declines?|decreased?|decreases|decrease|slid|shrank|plunged)\b"
+    r"\b(down|fell|fall|falls|falling|dropped|drop|dropping|declined|declines?|declining|decreased?|decreases|decreasing|slid|shrank|plunged)\b"
 )
 
 _MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
@@ -276,8 +276,8 @@ def resolve_period(period_text: str, reference: date, cumulative: bool = False) 
     - "on Monday": the last Monday before it; "on June 30": that day;
     - "in the first quarter/half", "in the first N months", "from January to June",
       "January-May": that span of the reference year, or of the year before if not yet over;
-    - "so far this year", "since the beginning of this year", "this year" with "as of X" or
-      "by X": January 1 to X (X the reference day when absent);
+    - "so far this year", "since the beginning of this year", "this year", alone or with
+      "as of X" or "by X": January 1 to X (X the reference day when absent);
     - "as of X", "by X", "by the end of <month>": refused unless the figure is a running total,
       which then ends on X; "to date", "since 2011", "since the service began": a running total
       up to the reference day;
@@ -336,18 +336,24 @@ def resolve_period(period_text: str, reference: date, cumulative: bool = False) 
     # The year so far: from January 1 to the day named, or to the reference day.
     so_far = r"(?:so far this year|since the (?:beginning|start) of (?:this|the) year|this year)"
     if re.fullmatch(so_far, phrase):
-        if phrase == "this year":
-            raise FigureError(f"cannot resolve {period_text!r} without a day it runs to")
         return (None if cumulative else date(reference.year, 1, 1)), reference
-    by_day = r"(?:as of|by|till|until|up to) (?P<day>.+?)"
-    if match := re.fullmatch(rf"(?:{so_far},? )?{by_day}(?:,? {so_far})?", phrase):
-        this_year = re.search(so_far, phrase) is not None
-        day = _day(match["day"], reference)
-        if this_year or re.fullmatch(r".* this year", match["day"]):
-            return (None if cumulative else date(day.year, 1, 1)), day
-        if not cumulative:
-            raise FigureError(f"cannot resolve {period_text!r}: it says when, not since when")
-        return None, day
+    if match := re.match(r"(?:.*?\b)?(?:as of|by|till|until) (?P<rest>.+)$", phrase):
+        # "as of June 30", "by the end of June this year", "As of Sunday, the port ... this year":
+        # the longest run of words after "as of" that reads as a day.
+        words = match["rest"].replace(",", " ,").split()
+        day = None
+        for count in range(min(len(words), 6), 0, -1):
+            try:
+                day = _day(" ".join(words[:count]).replace(" ,", ","), reference)
+                break
+            except FigureError:
+                continue
+        if day is not None:
+            if re.search(rf"\b{so_far}\b", phrase):
+                return (None if cumulative else date(day.year, 1, 1)), day
+            if not cumulative:
+                raise FigureError(f"cannot resolve {period_text!r}: it says when, not since when")
+            return None, day
     if _RUNNING_SINCE.fullmatch(phrase):
         if not cumulative:
             raise FigureError(f"{period_text!r} is a running total: mark the figure cumulative")

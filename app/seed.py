@@ -74,7 +74,11 @@ def load_seeds(seeds_dir: Path) -> Seeds:
     """Read and check all seeds. Raises SeedError listing every problem found, not just the first."""
     sources = {source.id: source for source in read_sources(seeds_dir)}
     port_rows = read_toml(seeds_dir / "ports.toml")["port"]
-    metrics = {row["id"]: models.Metric(**row) for row in read_toml(seeds_dir / "metrics.toml")["metric"]}
+    metrics = {
+        # `reading` is how the extractor recognizes a metric (app/extract.py), not a column.
+        row["id"]: models.Metric(**{key: value for key, value in row.items() if key != "reading"})
+        for row in read_toml(seeds_dir / "metrics.toml")["metric"]
+    }
     ports = [models.Port(id=row["id"], name=row["name"]) for row in port_rows]
     port_names = [models.PortName(port_id=row["id"], **name) for row in port_rows for name in row.get("names", [])]
     names_of = {port.id: [port.id, port.name] for port in ports}

@@ -1,0 +1,962 @@
+"""`python -m app.extract PATH/<id>.txt`: read a report's figures about Xinjiang's land ports and
+propose them as seeds, with every other number excluded with its reason.
+
+The article's metadata is `<id>.toml` beside it; the ports (ports.toml and gazetteer.toml) and
+the metrics (metrics.toml, with how each is recognized) come from the configured seeds directory
+(SEEDS_DIR). It prints TOML in the format of `seeds/<id>.figures.toml`; `--json` prints the same
+for programs; `--write` writes `seeds/<id>.figures.toml` (and adds a port that only the gazetteer
+knows to ports.toml), so that `make seed` loads it.
+
+It never guesses. A figure whose port or period it cannot attribute is `unresolved`, with the
+reason; a figure of a region, the country, several ports together, a company or a single day is
+no port's and is excluded, with the reason. Every proposal has passed `check_figure`, the seed's
+own check. Plain regular expressions: the genre writes its figures in a small family of phrasings,
+and the rules stay readable and unit-tested (tests/test_extract.py).
+"""
+
+import argparse
+import json
+import re
+import sys
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from app.figures import (
+    QUALIFIER_WORDS,
+    WORD_DURATIONS,
+    FigureError,
+    NumberAt,
+    check_figure,
+    dateline_in,
+    figure_spans,
+    numbers_in,
+    paragraph_spans,
+    parse_change,
+    parse_number,
+    parse_qualifier,
+    reference_day,
+    resolve_period,
+    sentence_spans,
+)
+from app.seed_files import FIGURES_SUFFIX, read_toml
+from app.settings import get_settings
+
+# --- What the seeds say: ports and metrics ------------------------------------------------------
+
+
+@dataclass
+class Port:
+    id: str
+    name: str
+    names: list[dict[str, str]]  # attested names: name, language, source_url
+    spellings: list[str]  # every spelling read in a report, attested or not
+    not_port: list[str] = field(default_factory=list)
+    in_ports_toml: bool = True
+    source_url: str = ""
+
+
+@dataclass
+class MetricReading:
+    id: str
+    unit: str
+    unit_words: list[str]
+    prefix_words: list[str]
+    subject_words: list[str]
+    required_words: list[str]
+    scope_words: list[str]
+
+
+def read_ports(seeds_dir: Path) -> list[Port]:
+    """The ports of ports.toml with all their names, and the gazetteer's spellings and ports."""
+    ports: dict[str, Port] = {}
+    for row in read_toml(seeds_dir / "ports.toml")["port"]:
+        names = list(row.get("names", []))
+        ports[row["id"]] = Port(row["id"], row["name"], names, [row["name"], *(n["name"] for n in names)])
+    gazetteer = seeds_dir / "gazetteer.toml"
+    for row in read_toml(gazetteer)["port"] if gazetteer.exists() else []:
+        names = list(row.get("names", []))
+        spellings = [row["name"], *(n["name"] for n in names), *row.get("unattested", [])]
+        port = ports.get(row["id"])
+        if port is None:
+            port = ports[row["id"]] = Port(
+                row["id"], row["name"], names, [], in_ports_toml=False, source_url=row.get("source_url", "")
+            )
+        port.spellings += [s for s in spellings if s not in port.spellings]
+        port.not_port += row.get("not_port", [])
+    return list(ports.values())
+
+
+def read_metrics(seeds_dir: Path) -> list[MetricReading]:
+    metrics = []
+    for row in read_toml(seeds_dir / "metrics.toml")["metric"]:
+        reading = row.get("reading", {})
+        metrics.append(
+            MetricReading(
+                row["id"],
+                row["unit"],
+                *(
+                    sorted(reading.get(key, []), key=len, reverse=True)
+                    for key in ("unit_words", "prefix_words", "subject_words", "required_words", "scope_words")
+                ),
+            )
+        )
+    return metrics
+
+
+# --- The genre's phrasings ---------------------------------------------------------------------
+
+_QUALIFIER = "|".join(sorted(QUALIFIER_WORDS, key=len, reverse=True))
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_SCALE = r"(?:\s+(?:thousand|million|billion|trillion))?"
+_PERCENT = rf"(?:{_NUM})\s*(?:percent|per cent|%)"
+_YOY_WORDS = (
+    r"(?:year on year|year-on-year|from a year (?:ago|earlier)|over (?:the same period (?:of )?last year|a year earlier)"
+    r"|from the same period (?:of )?last year|compared with (?:the same period (?:of )?last year|a year earlier|last year)"
+    r"|on the previous year|over last year)"
+)
+_YOY = rf"(?:,?\s+{_YOY_WORDS})"
+_UP = (
+    r"up|down|rising|rose|risen|grew|grown|growing|increased|increasing|jumped|jumping|surged|surging|soared|soaring"
+    r"|climbed|climbing|fell|fallen|falling|dropped|dropping|declined|declining|decreased|decreasing|slid|plunged"
+)
+_NOUN_CHANGE = r"increase|decrease|rise|growth|drop|decline|jump|surge"
+_CHANGE = re.compile(
+    rf"(?:\b(?:{_UP})(?:\s+by)?|\b(?:an?\s+)?(?:year-on-year\s+)?(?:{_NOUN_CHANGE})\s+of)"
+    rf"\s+(?:(?:{_QUALIFIER})\s+)?{_PERCENT}(?:(?:,|,? and)\s+(?:(?:{_QUALIFIER})\s+)?{_PERCENT})*{_YOY}?"
+    rf"|\b(?:an?\s+)?(?:(?:{_QUALIFIER})\s+)?{_PERCENT}\s+(?:year-on-year\s+)?(?:{_NOUN_CHANGE}){_YOY}?",
+    re.IGNORECASE,
+)
+_YOY_ANYWHERE = re.compile(_YOY_WORDS, re.IGNORECASE)
+
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept\.|Sep\.|Oct\.|Nov\.|Dec\.)"
+)
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_YEAR_OF = r"(?:,?\s+(?:of\s+)?(?:this year|last year|\d{4}))?"
+_COUNT = r"(?:\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven)"
+_DAY = rf"(?:{_WEEKDAY}|{_MONTH}\s+\d{{1,2}}(?:,\s+\d{{4}})?|the end of (?:{_MONTH}|last year|\d{{4}})(?:\s+(?:this year|\d{{4}}))?)"
+# Longest first: a period is the longest phrase that reads as one.
+_PERIOD = re.compile(
+    "|".join(
+        [
+            rf"\b(?:so far this year|since the (?:beginning|start) of (?:this|the) year),?\s+(?:as of|by)\s+{_DAY}",
+            rf"\b(?:as of|by)\s+{_DAY}(?:\s+this year)?",
+            rf"\b(?:in|during|over)\s+the\s+(?:first|second|third|fourth)\s+(?:quarter|half|three quarters){_YEAR_OF}",
+            rf"\b(?:in|during|over)\s+the\s+first\s+{_COUNT}\s+months{_YEAR_OF}",
+            rf"\b(?:(?:in|during)\s+)?(?:from|between)\s+{_MONTH}\s+(?:to|and|through)\s+{_MONTH}{_YEAR_OF}",
+            rf"\b(?:(?:in|during)\s+)?{_MONTH}\s*[-–]\s*{_MONTH}{_YEAR_OF}",
+            r"\bso far this year\b|\bsince the (?:beginning|start) of (?:this|the) year\b",
+            rf"\b(?:in|during)\s+{_MONTH}(?:\s+\d{{4}}|\s+last year)?",
+            rf"\bon\s+(?:{_WEEKDAY}|{_MONTH}\s+\d{{1,2}})\b",
+            r"\b(?:in|during)\s+\d{4}\b",
+            r"\blast year\b",
+            r"\bthis year\b",
+            r"\bto date\b|\bsince \d{4}\b|\bsince (?:its|the) (?:launch|opening|start|service began|route opened)(?: in \d{4})?\b",
+        ]
+    ),
+    re.IGNORECASE,
+)
+# A running total: it counts from no particular day (the 6,500th train; a cumulative total).
+_CUMULATIVE = re.compile(
+    r"\b(?:cumulative(?:ly)?|in total|to date|so far(?! this year)|since \d{4}|since (?:its|the) (?:launch|opening|start)"
+    r"|since the service began|accumulated)\b",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"(?:1[89]|20)\d\d")
+_ORDINAL = re.compile(r"^\d[\d,]*(?:st|nd|rd|th)$")
+
+# Whose figure it is, when no port is its subject.
+_NOT_A_PORT = [
+    (
+        re.compile(
+            r"\b(?:daily|a day|per day|each day|every day|on average|average|single-day|a single day|per hour|a month|per month|monthly)\b",
+            re.I,
+        ),
+        "an average or a single day's figure, not the port's total",
+    ),
+    (
+        re.compile(
+            r"\b(?:Xinjiang|the region|the autonomous region|the prefecture|the county|the city|Kashgar|Ili)\b(?!\s+(?:port|land port))",
+            re.I,
+        ),
+        "a region's total, not a port's",
+    ),
+    (
+        re.compile(r"\b(?:China|the country|nationwide|national|across the country)\b", re.I),
+        "the whole country's figure, not a port's",
+    ),
+    (
+        re.compile(
+            r"\b(?:(?:the|these|both|two|three|four|five|its|all)\s+(?:\w+\s+)?ports|ports in|land ports|combined|together)\b",
+            re.I,
+        ),
+        "several ports together, not one port's",
+    ),
+    (
+        re.compile(r"\b(?:company|companies|firm|firms|enterprise|enterprises|Co\.|Ltd|Group|warehouse)\b", re.I),
+        "a company's figure, not a port's",
+    ),
+]
+_DIGIT_VALUES = re.compile(rf"(?<![\w.,])(?:{_NUM})(?![\w-])")
+_REFERENCE = re.compile(r"\b(?:the (?:land |border |highway |railway )?port|there|they|it|its|among them)\b", re.I)
+_CAPTION = re.compile(r"\((?:Xinhua|Photo|photo|VCG)[^)]*\)\s*\.?\s*$")
+_CONNECTIVE = re.compile(
+    r"^(?:Therefore|However|Meanwhile|Moreover|Furthermore|In addition|Besides|Additionally|Also),\s+"
+)
+_CLAUSE_BREAK = re.compile(r";|,\s+(?:while|whereas|and|but)\s+|\s+while\s+")
+
+
+# --- One reading of one article ----------------------------------------------------------------
+
+
+@dataclass
+class Quantity:
+    start: int  # the value_text's start, in the article
+    end: int
+    number: NumberAt
+    metric: MetricReading
+    unit_text: str
+    unit_start: int
+
+
+@dataclass
+class Change:
+    start: int
+    end: int
+    texts: list[tuple[int, int]]  # each percentage's yoy_text, for "respectively" lists
+    yoy: bool
+
+
+@dataclass
+class Reading:
+    """What the extractor read: figures (proposed or unresolved), their ports, and exclusions."""
+
+    figures: list[dict[str, Any]]
+    ports: list[Port]
+    excluded: list[dict[str, str]]
+
+
+def claim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence as a quote: without the opening quotation mark or a leading connective
+    ("Therefore, "), and, for quoted speech, without the attribution (`," said ...`)."""
+    sentence = text[start:end]
+    lead = re.match(r'^["“‘]\s*', sentence)
+    if lead:
+        start += lead.end()
+    connective = _CONNECTIVE.match(text[start:end])
+    if connective:
+        start += connective.end()
+    speech_end = re.search(r'[,.!?]["”’]\s', text[start:end])
+    if speech_end and lead is None and text[start:end].count('"') + text[start:end].count("”") == 1:
+        end = start + speech_end.start()
+    elif speech_end and lead is not None:
+        end = start + speech_end.start()
+    elif text[end - 1 : end] in ('"', "”") and lead is not None:
+        end -= 1
+    return start, end
+
+
+def _unit_after(text: str, at: int, metrics: list[MetricReading]) -> tuple[MetricReading, int, int] | None:
+    """The metric whose unit is written right after a number, or after up to three words that
+    describe it ("3,800 inbound and outbound vehicles", "100,000 cross-border passenger trips")."""
+    position = at
+    for _ in range(4):
+        after = text[position : position + 60]
+        spaces = re.match(r"\s+", after)
+        if spaces is None:
+            return None
+        after = after[spaces.end() :]
+        best: tuple[MetricReading, int, int] | None = None
+        for metric in metrics:
+            for word in metric.unit_words:
+                if re.match(rf"{re.escape(word)}\b", after, re.I) and (best is None or len(word) > best[2] - best[1]):
+                    best = (metric, position + spaces.end(), position + spaces.end() + len(word))
+        if best:
+            return best
+        describing = re.match(r"[A-Za-z][\w-]*", after)
+        if describing is None or describing[0].lower() in _NOT_DESCRIBING:
+            return None
+        position += spaces.end() + describing.end()
+    return None
+
+
+_VERBS = {
+    "is",
+    "are",
+    "was",
+    "were",
+    "has",
+    "have",
+    "had",
+    "will",
+    "would",
+    "passed",
+    "went",
+    "left",
+    "came",
+    "more",
+    "less",
+}
+# Words that end the description of a unit: "3,000 in January" has no unit.
+_NOT_DESCRIBING = {"in", "on", "at", "of", "to", "from", "by", "with", "for", "than", "as", "per", "a", "an", "the"}
+_NOT_DESCRIBING |= {"up", "down", "year", "last", "this", "since", "during", "and", "or", "were", "was", "had", "have"}
+
+
+def _find_quantities(
+    text: str, start: int, end: int, metrics: list[MetricReading], before: str = ""
+) -> tuple[list[Quantity], dict[int, str]]:
+    """The figures a sentence states, each with its metric; and why each other number of it is
+    not a figure (by the number's offset)."""
+    quantities: list[Quantity] = []
+    reasons: dict[int, str] = {}
+    low_of_range: set[int] = set()
+    sentence = text[start:end]
+    # The words a metric requires may stand in the sentence before ("Of the total, ...").
+    lowered = (before + " " + sentence).lower()
+    for relative in numbers_in(sentence):
+        at, stop = start + relative.start, start + relative.end
+        number = NumberAt(at, stop, relative.written)
+        preceding, after = text[max(start, at - 30) : at], text[stop:end]
+        if re.search(r"[A-Za-z]-$", preceding):
+            reasons[at] = f"part of a name: {re.search(r'[A-Za-z][A-Za-z.]*-$', preceding)[0]}{number.written}"  # type: ignore[index]
+            continue
+        if re.match(r"-[A-Za-z]", after):
+            reasons[at] = f"part of a compound word: {number.written}{re.match(r'-[A-Za-z]+', after)[0]}"  # type: ignore[index]
+            continue
+        if re.search(r"\bNo\.\s*$", preceding):
+            reasons[at] = "part of a name: No. " + number.written
+            continue
+        if re.match(r"\s*(?:percent|per cent|%)", after):
+            continue  # a change or a share: read with the changes
+        ranged = re.match(rf"\s*(?:to|-|–)\s*(?:{_NUM})", after) or (
+            re.search(r"\bbetween\s+$", preceding) and re.match(rf"\s*and\s*(?:{_NUM})", after)
+        )
+        if ranged and not _YEAR.fullmatch(number.written):
+            low_of_range.add(at)
+            continue  # the low end of a range: part of the value that ends it
+        scaled = re.match(rf"(?:st|nd|rd|th)?{_SCALE}", after)
+        value_end = stop + (scaled.end() if scaled else 0)
+        # A list shares the unit written after its last item: "3,000 and 2,500 freight trains".
+        listed = re.match(
+            rf"(?:(?:,\s*|,?\s+and\s+|\s+or\s+)(?:(?:{_QUALIFIER})\s+)?(?:{_NUM}){_SCALE})+", text[value_end:end]
+        )
+        found = _unit_after(text, value_end + (listed.end() if listed else 0), metrics)
+        prefix = None
+        for metric in metrics:
+            for word in metric.prefix_words:
+                if preceding.endswith(word):
+                    prefix = (metric, at - len(word), at)
+                    break
+        durations = [m for m in metrics if "minutes" in m.unit_words]
+        if prefix:
+            metric, unit_start, unit_end = prefix
+            value_start = unit_start
+        elif found:
+            metric, unit_start, unit_end = found
+            value_start = at
+        else:
+            subject = None if _YEAR.fullmatch(number.written) else _subject_metric(text, start, at, metrics)
+            if subject is None:
+                next_word = re.match(r"\s+([A-Za-z][\w-]*)", after)
+                if _YEAR.fullmatch(number.written):
+                    pass  # a date if in a period, else a year (_exclusions)
+                elif next_word and next_word[1].lower() not in (
+                    "in",
+                    "on",
+                    "at",
+                    "of",
+                    "to",
+                    "from",
+                    "and",
+                    "by",
+                    "with",
+                ):
+                    reasons[at] = f"a quantity in {next_word[1]}, not a metric the seeds know"
+                else:
+                    reasons[at] = "a number with no unit or metric the extractor reads"
+                continue
+            metric, unit_start, unit_end = subject
+            value_start = at
+        if metric.required_words and not any(w in lowered for w in metric.required_words):
+            reasons[at] = f"{metric.unit} not said to be of {', '.join(metric.required_words[:2])}"
+            continue
+        if metric in durations and metric.required_words and not any(w in lowered for w in metric.required_words):
+            continue
+        # The value as written: its bound, the number, its scale, and a unit written right after.
+        low = re.search(rf"(?:between\s+)?(?:{_NUM})\s*(?:to|-|–|and)\s*$", text[start:value_start])
+        low_number = re.search(_NUM, low[0]) if low else None
+        if low and low_number and start + low.start() + low_number.start() in low_of_range:
+            value_start = start + low.start()
+        qualifier = re.search(rf"\b(?:{_QUALIFIER})\s+$", text[start:value_start], re.I)
+        value_text_start = start + qualifier.start() if qualifier else value_start
+        adjacent = (
+            found is not None and unit_start == value_end + 1 and not _ORDINAL.match(text[at:value_end].split()[0])
+        )
+        value_text_end = unit_end if adjacent else value_end
+        if metric.unit == "usd" and prefix is None and not adjacent:
+            value_text_end = value_end
+        quantities.append(
+            Quantity(value_text_start, value_text_end, number, metric, text[unit_start:unit_end], unit_start)
+        )
+    # Durations written in words: "within half an hour".
+    for words in WORD_DURATIONS:
+        for match in re.finditer(rf"\b{words}\b", sentence, re.I):
+            at = start + match.start()
+            minutes = [m for m in metrics if "minutes" in m.unit_words and any(w in lowered for w in m.required_words)]
+            if minutes and not any(q.start <= at < q.end for q in quantities):
+                qualifier = re.search(rf"\b(?:{_QUALIFIER})\s+$", text[start:at], re.I)
+                value_start = start + qualifier.start() if qualifier else at
+                number = NumberAt(at, at + len(match[0]), match[0])
+                quantities.append(Quantity(value_start, at + len(match[0]), number, minutes[0], match[0], at))
+    quantities.sort(key=lambda q: q.start)
+    # "50.7 billion yuan (about 7 billion U.S. dollars)": the same figure converted, not another.
+    kept = []
+    for q in quantities:
+        opening = text.rfind("(", start, q.start)
+        converted = (
+            opening >= 0
+            and text.find(")", opening) >= q.end
+            and any(
+                other.metric.unit != q.metric.unit and other.end <= opening and not text[other.end : opening].strip()
+                for other in quantities
+            )
+        )
+        if converted:
+            reasons[q.number.start] = "the figure before it, converted into another currency"
+        else:
+            kept.append(q)
+    return kept, reasons
+
+
+def _subject_metric(
+    text: str, start: int, at: int, metrics: list[MetricReading]
+) -> tuple[MetricReading, int, int] | None:
+    """The metric named before a number with no unit after it, in the same clause."""
+    clause_start = start
+    for brk in _CLAUSE_BREAK.finditer(text, start, at):
+        clause_start = brk.end()
+    subject = text[clause_start:at]
+    best: tuple[MetricReading, int, int] | None = None
+    for metric in metrics:
+        for word in metric.subject_words:
+            for match in re.finditer(rf"\b{re.escape(word)}\b", subject, re.I):
+                if best is None or clause_start + match.start() > best[1]:
+                    best = (metric, clause_start + match.start(), clause_start + match.end())
+    return best
+
+
+def _find_changes(text: str, start: int, end: int) -> list[Change]:
+    changes = []
+    sentence = text[start:end]
+    yoy_in_sentence = _YOY_ANYWHERE.search(sentence) is not None
+    for match in _CHANGE.finditer(sentence):
+        percents = list(re.finditer(_PERCENT, match[0]))
+        texts = [(start + match.start(), start + match.start() + p.end()) for p in percents]
+        if len(texts) == 1:
+            texts = [(start + match.start(), start + match.end())]
+        changes.append(Change(start + match.start(), start + match.end(), texts, yoy_in_sentence))
+    return changes
+
+
+def _find_periods(text: str, start: int, end: int, inside: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The period phrases of a sentence. "By the end of October ... this year" is one period, the
+    year so far up to that day, though the figure stands between its words."""
+    periods = []
+    for match in _PERIOD.finditer(text, start, end):
+        s, e = match.start(), match.end()
+        if any(a <= s and e <= b for a, b in inside):
+            continue  # "from the same period last year" belongs to a change
+        periods.append((s, e))
+    merged: list[tuple[int, int]] = []
+    for s, e in periods:
+        phrase = text[s:e].lower()
+        if phrase == "this year" and merged and re.match(r"(?:as of|by)\b", text[merged[-1][0] : merged[-1][1]], re.I):
+            if "this year" not in text[merged[-1][0] : merged[-1][1]].lower():
+                merged[-1] = (merged[-1][0], e)
+                continue
+        merged.append((s, e))
+    return merged
+
+
+def _port_mentions(text: str, start: int, end: int, ports: list[Port]) -> list[tuple[int, int, Port]]:
+    """Every port named between start and end, by any spelling, longest first."""
+    mentions: list[tuple[int, int, Port]] = []
+    blocked = [
+        (m.start(), m.end())
+        for port in ports
+        for phrase in port.not_port
+        for m in re.finditer(re.escape(phrase), text[start:end])
+    ]
+    spellings = sorted(((s, p) for p in ports for s in p.spellings), key=lambda sp: len(sp[0]), reverse=True)
+    for spelling, port in spellings:
+        for match in re.finditer(rf"(?<![\w-]){re.escape(spelling)}(?![\w-])", text[start:end]):
+            s, e = start + match.start(), start + match.end()
+            if any(a <= s - start < b for a, b in blocked) or any(a <= s < b for a, b, _ in mentions):
+                continue
+            mentions.append((s, e, port))
+    return sorted(mentions, key=lambda m: m[0])
+
+
+def _scope(text: str, quote: tuple[int, int], value: tuple[int, int], metric: MetricReading) -> str | None:
+    best: tuple[int, str] | None = None
+    for word in metric.scope_words:
+        for match in re.finditer(rf"\b{re.escape(word)}\b", text[quote[0] : quote[1]], re.I):
+            s, e = quote[0] + match.start(), quote[0] + match.end()
+            if s < value[1] and e > value[0]:
+                continue
+            distance = value[0] - e if e <= value[0] else s - value[1]
+            if best is None or distance < best[0]:
+                best = (distance, match[0])
+    return best[1] if best else None
+
+
+def _period_slug(start: date | None, end: date) -> str:
+    if start is None or start == end:
+        return end.isoformat()
+    if start.day == 1 and start.month == 1 and end.month == 12 and end.day == 31 and start.year == end.year:
+        return str(start.year)
+    month_end = (end.replace(day=28) + (end.replace(day=28) - end.replace(day=27)) * 4).replace(day=1)
+    whole_months = start.day == 1 and (month_end - end).days == 1
+    if whole_months and (start.year, start.month) == (end.year, end.month):
+        return start.strftime("%Y-%m")
+    if whole_months:
+        return f"{start:%Y-%m}-to-{end:%Y-%m}"
+    return f"{start.isoformat()}-to-{end.isoformat()}"
+
+
+def extract(
+    text: str, published: date, ports: list[Port], metrics: list[MetricReading], taken_ids: set[str] | None = None
+) -> Reading:
+    """Read one article: every figure it states about a land port, and every other number."""
+    taken = set(taken_ids or ())
+    reference = reference_day(text, published)
+    sentences = sentence_spans(text)
+    paragraphs = paragraph_spans(text)
+    captions = {p for p in paragraphs if _CAPTION.search(text[p[0] : p[1]])}
+
+    def paragraph_of(offset: int) -> tuple[int, int]:
+        return next(p for p in paragraphs if p[0] <= offset <= p[1])
+
+    figures: list[dict[str, Any]] = []
+    reasons: dict[int, str] = {}
+    named_ports: dict[str, Port] = {}
+
+    for index, (s_start, s_end) in enumerate(sentences):
+        paragraph = paragraph_of(s_start)
+        before = (
+            text[sentences[index - 1][0] : sentences[index - 1][1]]
+            if index and sentences[index - 1][1] >= paragraph[0]
+            else ""
+        )
+        quantities, number_reasons = _find_quantities(text, s_start, s_end, metrics, before)
+        reasons.update(number_reasons)
+        if paragraph in captions:
+            for q in quantities:
+                reasons[q.number.start] = "in a photo caption"
+            for n in numbers_in(text[s_start:s_end]):
+                reasons.setdefault(s_start + n.start, "in a photo caption")
+            continue
+        changes = _find_changes(text, s_start, s_end)
+        periods = _find_periods(text, s_start, s_end, [(c.start, c.end) for c in changes])
+        mentions = _port_mentions(text, s_start, s_end, ports)
+        quote = claim_span(text, s_start, s_end)
+        respectively = "respectively" in text[s_start:s_end]
+
+        change_of: dict[int, tuple[int, int]] = {}
+        used_changes: set[int] = set()
+        if respectively:
+            flat = [span for c in changes for span in c.texts]
+            if len(flat) == len(quantities) and flat:
+                change_of = dict(enumerate(flat))
+                used_changes = set(range(len(changes)))
+        if not change_of:
+            for ci, change in enumerate(changes):
+                following = [
+                    qi
+                    for qi, q in enumerate(quantities)
+                    if q.start >= change.end and re.fullmatch(r"[^.;]{0,25}?\bto\s+", text[change.end : q.start])
+                ]
+                preceding = [qi for qi, q in enumerate(quantities) if q.end <= change.start and qi not in change_of]
+                target = following[0] if following else (preceding[-1] if preceding else None)
+                if target is not None and target not in change_of and len(change.texts) == 1 and change.yoy:
+                    change_of[target] = change.texts[0]
+                    used_changes.add(ci)
+        for ci, change in enumerate(changes):
+            if ci not in used_changes:
+                why = "a change with no figure of a port beside it"
+                if not change.yoy:
+                    why = "a change not stated against the year before (year on year)"
+                for n in numbers_in(text[change.start : change.end]):
+                    reasons[change.start + n.start] = why
+
+        port_by_quantity: dict[int, tuple[Port | None, str, tuple[int, int] | None]] = {}
+        distinct = {m[2].id for m in mentions}
+        if respectively and len(mentions) == len(quantities) and len(distinct) == len(mentions) > 1:
+            for qi, mention in enumerate(mentions):
+                port_by_quantity[qi] = (mention[2], "", None)
+        for qi, q in enumerate(quantities):
+            if qi in port_by_quantity:
+                continue
+            port_by_quantity[qi] = _attribute_port(text, sentences, index, q, mentions, paragraphs, captions, ports)
+
+        for qi, q in enumerate(quantities):
+            port, refusal, port_context = port_by_quantity[qi]
+            if refusal.startswith("excluded:"):
+                reasons[q.number.start] = refusal.removeprefix("excluded: ")
+                if qi in change_of:
+                    for n in numbers_in(text[change_of[qi][0] : change_of[qi][1]]):
+                        reasons[change_of[qi][0] + n.start] = "the change of " + refusal.removeprefix("excluded: ")
+                continue
+            figure = _figure(
+                text, reference, published, q, quote, change_of.get(qi), periods, port, port_context, sentences, index
+            )
+            if refusal:
+                figure["status"], figure["reason"] = "unresolved", refusal
+            figures.append(figure)
+            if port is not None:
+                named_ports[port.id] = port
+
+    for figure in figures:
+        if figure["status"] == "proposed":
+            base = f"{figure['port']}-{figure['metric'].replace('_', '-')}-{_period_slug(figure.get('period_start'), figure['period_end'])}"
+            figure_id, suffix = base, 2
+            while figure_id in taken:
+                figure_id, suffix = f"{base}-{suffix}", suffix + 1
+            taken.add(figure_id)
+            figure["id"] = figure_id
+
+    excluded = _exclusions(text, figures, reasons)
+    return Reading(figures, list(named_ports.values()), excluded)
+
+
+def _attribute_port(
+    text: str,
+    sentences: list[tuple[int, int]],
+    index: int,
+    q: Quantity,
+    mentions: list[tuple[int, int, Port]],
+    paragraphs: list[tuple[int, int]],
+    captions: set[tuple[int, int]],
+    ports: list[Port],
+) -> tuple[Port | None, str, tuple[int, int] | None]:
+    """(port, refusal, context): the port a figure is about. The refusal is "excluded: <why>"
+    for a figure that is no port's, or why the port cannot be told."""
+    s_start, s_end = sentences[index]
+    clause_start = s_start
+    for brk in _CLAUSE_BREAK.finditer(text, s_start, q.start):
+        clause_start = brk.end()
+    subject = text[clause_start : q.start]
+    window = text[clause_start : min(s_end, q.end + 40)]
+    in_clause = [m for m in mentions if clause_start <= m[0] < q.start]
+    daily_reason = _NOT_A_PORT[0]
+    if daily_reason[0].search(window):
+        return None, f"excluded: {daily_reason[1]}", None
+    company = _NOT_A_PORT[-1]
+    if company[0].search(text[s_start : q.start]):
+        return None, f"excluded: {company[1]}", None
+    if in_clause:
+        first = in_clause[0]
+        joined = len({m[2].id for m in in_clause}) > 1 and re.fullmatch(
+            r"\s*(?:(?:land\s+|border\s+)?ports?\s*)?(?:,|and|,\s*and)\s*(?:the\s+)?", text[first[1] : in_clause[1][0]]
+        )
+        if joined:
+            values = len(_DIGIT_VALUES.findall(text, first[1], s_end))
+            if values > 1 and "respectively" not in text[s_start:s_end]:
+                return None, "several ports and several values, without 'respectively' to pair them", None
+            return None, "excluded: several ports together, not one port's", None
+        return first[2], "", None
+    for pattern, why in _NOT_A_PORT[1:]:
+        if pattern.search(subject):
+            return None, f"excluded: {why}", None
+    before = [m for m in mentions if m[0] < q.start]
+    if before and len({m[2].id for m in mentions}) == 1:
+        return before[-1][2], "", None
+    if mentions:
+        if len({m[2].id for m in mentions}) == 1:
+            return mentions[0][2], "", None
+        return None, "several ports are named in the sentence and none is the figure's subject", None
+    # No port in the sentence: "the port", "there", "they" or no subject at all refer back to the
+    # port the sentence before or the paragraph names, or the paragraph before if this one names none.
+    paragraph = next(p for p in paragraphs if p[0] <= s_start <= p[1])
+    earlier = [(a, b) for a, b in sentences[:index] if paragraph[0] <= a]
+    previous_paragraphs = [p for p in paragraphs if p[1] < paragraph[0] and p not in captions]
+    candidates = list(reversed(earlier))
+    if previous_paragraphs:
+        last = previous_paragraphs[-1]
+        candidates += [(a, b) for a, b in reversed(sentences[:index]) if last[0] <= a and b <= last[1]]
+    for a, b in candidates:
+        found = _port_mentions(text, a, b, ports)
+        if found:
+            if len({m[2].id for m in found}) > 1:
+                return None, "the sentence names no port, and the one it refers to names several", None
+            return found[0][2], "", (a, b)
+    return None, "no port named in the sentence, the sentence before or the paragraph", None
+
+
+def _figure(
+    text: str,
+    reference: date,
+    published: date,
+    q: Quantity,
+    quote: tuple[int, int],
+    change: tuple[int, int] | None,
+    periods: list[tuple[int, int]],
+    port: Port | None,
+    port_context: tuple[int, int] | None,
+    sentences: list[tuple[int, int]],
+    index: int,
+) -> dict[str, Any]:
+    value_text = text[q.start : q.end]
+    figure: dict[str, Any] = {
+        "id": None,
+        "port": port.id if port else None,
+        "metric": q.metric.id,
+        "quote": text[quote[0] : quote[1]],
+        "value_text": value_text,
+        "value": _number(parse_number(value_text)),
+        "qualifier": parse_qualifier(value_text),
+        "unit": q.metric.unit,
+        "unit_text": q.unit_text,
+        "status": "proposed",
+    }
+    scope = _scope(text, quote, (q.start, q.end), q.metric)
+    if scope:
+        figure["scope"] = scope
+    sentence = text[sentences[index][0] : sentences[index][1]]
+    cumulative = bool(
+        _ORDINAL.match(text[q.number.start : q.number.end + 2].strip().split()[0]) or _CUMULATIVE.search(sentence)
+    )
+    context: tuple[int, int] | None = port_context
+    period: tuple[int, int] | None = None
+    if periods:
+        # The period written right after the value ("1.11 million tonnes of cargo transported in
+        # January") is its own; else the nearest.
+        right_after = [p for p in periods if p[0] >= q.end and not re.search(r"[,;]", text[q.end : p[0]])]
+        # A running total ends on the day it names ("As of Sunday, a cumulative total of ...").
+        days = [p for p in periods if re.match(r"(?:as of|by|on)\b", text[p[0] : p[1]], re.I)]
+        candidates = days if cumulative and days else right_after or periods
+        period = min(candidates, key=lambda p: (q.start - p[1]) if p[1] <= q.start else (p[0] - q.end))
+    else:
+        s_start = sentences[index][0]
+        previous = [(a, b) for a, b in sentences[:index] if text[b:s_start].strip() == "" or b == s_start]
+        if previous:
+            a, b = previous[-1]
+            inherited = _find_periods(text, a, b, [(c.start, c.end) for c in _find_changes(text, a, b)])
+            if len(inherited) == 1 and "\n" not in text[b:s_start]:
+                period = inherited[0]
+                if context is None or context == (a, b):
+                    context = (a, b)
+                else:
+                    period = None
+    if change:
+        figure["yoy_text"] = text[change[0] : change[1]]
+        figure["yoy_change_pct"], figure["yoy_qualifier"] = parse_change(figure["yoy_text"])
+        figure["yoy_change_pct"] = _number(figure["yoy_change_pct"])
+    if context:
+        figure["context"] = text[context[0] : context[1]]
+    figure["cumulative"] = cumulative
+    try:
+        if period is not None:
+            figure["period_text"] = text[period[0] : period[1]]
+            start, end = resolve_period(figure["period_text"], reference, cumulative)
+        elif cumulative or q.metric.unit == "minutes":
+            # A running total up to the report, or how long something takes as the report stands.
+            start, end = None, reference
+        else:
+            raise FigureError("no period stated in the sentence or the one before")
+        figure["period_start"], figure["period_end"] = start, end
+    except FigureError as error:
+        figure["period_start"] = figure["period_end"] = None
+        figure["status"], figure["reason"] = "unresolved", str(error)
+    if port is None and figure["status"] == "proposed":
+        figure["status"], figure["reason"] = "unresolved", "no port"
+    if figure["status"] == "proposed" and port is not None:
+        try:
+            check_figure(_as_seed(figure), text, published, port.spellings + [port.id])
+        except FigureError as error:
+            figure["status"], figure["reason"] = "unresolved", f"the seed's check refuses it: {error}"
+    return figure
+
+
+def _number(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else value
+
+
+_SEED_FIELDS = (
+    "id", "port", "metric", "quote", "context", "value_text", "value", "qualifier", "unit", "unit_text",
+    "scope", "period_text", "cumulative", "period_start", "period_end", "yoy_text", "yoy_change_pct", "yoy_qualifier",
+)  # fmt: skip
+
+
+def _as_seed(figure: dict[str, Any]) -> dict[str, Any]:
+    """A figure's [[figure]] entry, as the seed reads it: without empty fields and status."""
+    seed = {key: figure[key] for key in _SEED_FIELDS if figure.get(key) is not None}
+    if not seed.get("cumulative"):
+        seed.pop("cumulative", None)
+    if seed.get("period_start") is None:
+        seed.pop("period_start", None)
+    return seed
+
+
+def _exclusions(text: str, figures: list[dict[str, Any]], reasons: dict[int, str]) -> list[dict[str, str]]:
+    """An [[excluded]] entry for every number that no proposed figure accounts for and that is not
+    the dateline's date: the number as written, a short quote around it that is unique in the
+    article, and why. Numbers of unresolved figures are listed with their figure, not here."""
+    accounted = [span for f in figures if f["status"] == "proposed" for span in figure_spans(_as_seed(f), text)]
+    unresolved = [span for f in figures if f["status"] == "unresolved" for span in figure_spans(_as_seed(f), text)]
+    dateline = dateline_in(text)
+    if dateline:
+        accounted.append(dateline)
+    entries = []
+    for number in numbers_in(text):
+        if any(a <= number.start and number.end <= b for a, b in accounted + unresolved):
+            continue
+        if _in_period(text, number):
+            default = "a date"
+        elif _YEAR.fullmatch(number.written):
+            default = "a year"
+        else:
+            default = "not a figure of a port"
+        reason = reasons.get(number.start, default)
+        entries.append({"text": number.written, "quote": _unique_quote(text, number), "reason": reason})
+    return entries
+
+
+def _in_period(text: str, number: NumberAt) -> bool:
+    return any(m.start() <= number.start and number.end <= m.end() for m in _PERIOD.finditer(text))
+
+
+def _unique_quote(text: str, number: NumberAt) -> str:
+    """The shortest run of whole words around a number that occurs once in the article."""
+    start, end = number.start, number.end
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    while True:
+        while start > line_start and not text[start - 1].isspace():
+            start -= 1
+        while end < line_end and not text[end].isspace():
+            end += 1
+        quote = text[start:end].strip(' ,.;:()"“”')
+        if text.count(quote) == 1 or (start <= line_start and end >= line_end):
+            return quote
+        if start > line_start:
+            start -= 1
+        if end < line_end:
+            end += 1
+
+
+# --- Output ------------------------------------------------------------------------------------
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return json.dumps(value, ensure_ascii=False)  # JSON's escapes are TOML's basic-string escapes
+
+
+def to_toml(reading: Reading, source_id: str) -> str:
+    """`seeds/<id>.figures.toml`: the proposed figures, the unresolved ones commented out with their
+    reason (so that the seed names their numbers until a curator decides), and the exclusions."""
+    lines = [
+        f"# The figures of seeds/{source_id}.txt, proposed by python -m app.extract; reviewed by a curator.",
+        "# Unresolved figures are commented out with the reason: complete or exclude each, or the seed",
+        '# names its numbers. The README ("The seeds: one figures file per article") explains every field.',
+    ]
+    for figure in reading.figures:
+        seed = _as_seed(figure)
+        prefix = "" if figure["status"] == "proposed" else "# "
+        lines.append("")
+        if figure["status"] != "proposed":
+            lines.append(f"# unresolved: {figure['reason']}")
+        lines.append(f"{prefix}[[figure]]")
+        lines += [f"{prefix}{key} = {_toml_value(value)}" for key, value in seed.items()]
+    for entry in reading.excluded:
+        lines += ["", "[[excluded]]"] + [f"{key} = {_toml_value(entry[key])}" for key in ("text", "quote", "reason")]
+    return "\n".join(lines) + "\n"
+
+
+def to_json(reading: Reading) -> dict[str, Any]:
+    def jsonable(figure: dict[str, Any]) -> dict[str, Any]:
+        shown = {**_as_seed(figure), "status": figure["status"]}
+        for key in ("port", "period_start", "period_end", "yoy_change_pct", "yoy_qualifier"):
+            shown[key] = figure.get(key)
+        shown["cumulative"] = bool(figure.get("cumulative"))
+        for key in ("period_start", "period_end"):
+            if isinstance(shown[key], date):
+                shown[key] = shown[key].isoformat()
+        if "reason" in figure:
+            shown["reason"] = figure["reason"]
+        return shown
+
+    ports = [
+        {"id": p.id, "name": p.name, "names": p.spellings, "in_ports_toml": p.in_ports_toml} for p in reading.ports
+    ]
+    return {"figures": [jsonable(f) for f in reading.figures], "ports": ports, "excluded": reading.excluded}
+
+
+def port_toml(port: Port) -> str:
+    """A [[port]] block for ports.toml, with the gazetteer's attested names only."""
+    lines = ["", "[[port]]", f"id = {_toml_value(port.id)}", f"name = {_toml_value(port.name)}"]
+    if port.source_url:
+        lines[1] = f"# {port.name}: {port.source_url}\n[[port]]"
+    if port.names:
+        lines.append("names = [")
+        for name in port.names:
+            fields = ", ".join(f"{key} = {_toml_value(name[key])}" for key in ("name", "language", "source_url"))
+            lines.append(f"    {{ {fields} }},")
+        lines.append("]")
+    return "\n".join(lines) + "\n"
+
+
+def read_article(path: Path, seeds_dir: Path) -> tuple[str, dict[str, Any], Reading]:
+    text = path.read_bytes().decode("utf-8")
+    meta = read_toml(path.with_suffix(".toml"))
+    taken = {
+        row["id"]
+        for other in seeds_dir.glob(f"*{FIGURES_SUFFIX}")
+        if other.name != f"{meta['id']}{FIGURES_SUFFIX}"
+        for row in read_toml(other).get("figure", [])
+    }
+    reading = extract(text, meta["published"], read_ports(seeds_dir), read_metrics(seeds_dir), taken)
+    return text, meta, reading
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m app.extract", description=__doc__.split("\n\n")[0])
+    parser.add_argument("article", type=Path, help="the article, PATH/<id>.txt, with PATH/<id>.toml beside it")
+    parser.add_argument("--json", action="store_true", help="print JSON for programs instead of TOML")
+    parser.add_argument("--write", action="store_true", help="write SEEDS_DIR/<id>.figures.toml (and new ports)")
+    args = parser.parse_args(argv)
+    seeds_dir = get_settings().seeds_dir
+    text, meta, reading = read_article(args.article, seeds_dir)
+    if args.json:
+        sys.stdout.write(json.dumps(to_json(reading), ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(to_toml(reading, meta["id"]))
+    if args.write:
+        target = seeds_dir / f"{meta['id']}{FIGURES_SUFFIX}"
+        target.write_text(to_toml(reading, meta["id"]), encoding="utf-8")
+        new_ports = [p for p in reading.ports if not p.in_ports_toml]
+        if new_ports:
+            with (seeds_dir / "ports.toml").open("a", encoding="utf-8") as f:
+                f.writelines(port_toml(p) for p in new_ports)
+        unresolved = sum(f["status"] != "proposed" for f in reading.figures)
+        sys.stderr.write(
+            f"extract: wrote {target}: {len(reading.figures) - unresolved} figures proposed, {unresolved} unresolved"
+            f" (commented out), {len(reading.excluded)} numbers excluded"
+            + (f"; added {', '.join(p.id for p in new_ports)} to ports.toml" if new_ports else "")
+            + "\n"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,285 @@
+"""The extractor: what it reads in a report, what it refuses, and that its proposals pass the seed.
+
+Every sentence here is written for these tests, in the genre's style; none is a publisher's."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tomllib
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.extract import claim_span, extract, read_metrics, read_ports, to_json, to_toml
+from app.seed import load_seeds
+from tests.helpers import SEEDS
+
+ARTICLE = "xinhua-2023-02-09-xinjiang-land-ports"
+PORTS = read_ports(SEEDS)
+METRICS = read_metrics(SEEDS)
+JULY_5 = date(2023, 7, 5)  # published the day after a "July 4" dateline
+
+
+def read(text: str, published: date = JULY_5) -> dict[str, Any]:
+    return to_json(extract(text, published, PORTS, METRICS))
+
+
+def proposed(text: str, published: date = JULY_5) -> list[dict[str, Any]]:
+    return [f for f in read(text, published)["figures"] if f["status"] == "proposed"]
+
+
+def only(text: str, published: date = JULY_5) -> dict[str, Any]:
+    figures = proposed(text, published)
+    assert len(figures) == 1, figures
+    return figures[0]
+
+
+def dateline(sentence: str) -> str:
+    return f"URUMQI, July 4 (Xinhua) -- {sentence}"
+
+
+def test_todays_article_comes_out_field_for_field_as_curated() -> None:
+    text = (SEEDS / f"{ARTICLE}.txt").read_text(encoding="utf-8")
+    reading = extract(text, date(2023, 2, 9), PORTS, METRICS)
+    written = tomllib.loads(to_toml(reading, ARTICLE))
+    curated = tomllib.loads((SEEDS / f"{ARTICLE}.figures.toml").read_text(encoding="utf-8"))
+    ours = {f["id"]: f for f in written["figure"]}
+    assert set(ours) == {f["id"] for f in curated["figure"]}
+    for figure in curated["figure"]:
+        assert {k: v for k, v in figure.items() if k != "note"} == ours[figure["id"]]
+    assert [(e["text"], e["reason"]) for e in written["excluded"]] == [("19", "part of a name: COVID-19")] * 2
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        (
+            "The Horgos port handled 1,351 China-Europe freight trains in the first half of this year, up 8.5 percent year on year.",
+            ("horgos", "freight_trains", 1351, "exact", "2023-01-01", "2023-06-30", 8.5, "exact"),
+        ),
+        (
+            "Imports and exports through the Alashankou port reached 7.64 billion U.S. dollars from January to May, an increase of 20 percent from a year ago.",
+            ("alataw", "trade_value_usd", 7_640_000_000, "exact", "2023-01-01", "2023-05-31", 20, "exact"),
+        ),
+        (
+            "Trade through Khorgos topped $3.65 billion in the first quarter.",
+            ("horgos", "trade_value_usd", 3_650_000_000, "more_than", "2023-01-01", "2023-03-31", None, None),
+        ),
+        (
+            "So far this year, more than 105,800 inbound and outbound passengers have crossed at the Khunjerab Pass.",
+            ("khunjerab", "passenger_crossings", 105_800, "more_than", "2023-01-01", "2023-07-04", None, None),
+        ),
+        (
+            "Container throughput at the Horgos port reached nearly 105,800 TEUs in January-May.",
+            ("horgos", "containers", 105_800, "less_than", "2023-01-01", "2023-05-31", None, None),
+        ),
+        (
+            "Goods worth about 50.7 billion yuan (7 billion U.S. dollars) were traded through the Irkeshtam port by the end of June this year, up 52.1 percent year on year.",
+            ("irkeshtam", "trade_value", 50_700_000_000, "approximately", "2023-01-01", "2023-06-30", 52.1, "exact"),
+        ),
+        (
+            "In June, the Jeminay port handled 12,000 passengers, down 5 percent year on year.",
+            ("jeminay", "passenger_crossings", 12000, "exact", "2023-06-01", "2023-06-30", -5, "exact"),
+        ),
+        (
+            "Clearance of a truck at the Bakti port now takes 20 to 30 minutes.",
+            ("bakti", "inspection_time", 30, "at_most", None, "2023-07-04", None, None),
+        ),
+        (
+            "As of Sunday, a cumulative total of 7,000 China-Europe freight trains had passed the Alataw Pass since the service began in 2011.",
+            ("alataw", "freight_trains", 7000, "exact", None, "2023-07-02", None, None),
+        ),
+        (
+            "The Takeshiken port saw no less than 900 trucks in the first two months of this year, soaring 40 percent year on year.",
+            ("takeshiken", "vehicle_crossings", 900, "at_least", "2023-01-01", "2023-02-28", 40, "exact"),
+        ),
+        (
+            "Last year, the Torugart port handled 775,500 tonnes of cargo, an increase of 105 percent year on year.",
+            ("torugart", "cargo_tonnage", 775_500, "exact", "2022-01-01", "2022-12-31", 105, "exact"),
+        ),
+    ],
+)
+def test_it_reads_the_genres_figures(sentence: str, expected: tuple[Any, ...]) -> None:
+    figure = only(dateline(sentence))
+    fields = ("port", "metric", "value", "qualifier", "period_start", "period_end", "yoy_change_pct", "yoy_qualifier")
+    assert tuple(figure[f] for f in fields) == expected
+
+
+def test_a_figure_takes_the_period_written_right_after_it() -> None:
+    figure = only(dateline("Busy since the beginning of this year, the Horgos port handled 3,000 trains in June."))
+    assert (figure["period_text"], figure["period_start"]) == ("in June", "2023-06-01")
+
+
+def test_respectively_pairs_ports_values_and_changes_in_order() -> None:
+    figures = proposed(
+        dateline(
+            "In the first half, the Irkeshtam and Torugart ports handled 600,000 tonnes and 500,000 tonnes of cargo,"
+            " down 30 percent and 25 percent year on year, respectively."
+        )
+    )
+    assert [(f["port"], f["value"], f["yoy_change_pct"]) for f in figures] == [
+        ("irkeshtam", 600_000, -30),
+        ("torugart", 500_000, -25),
+    ]
+
+
+def test_a_change_before_the_value_belongs_to_it() -> None:
+    figure = only(dateline("In May, exports at the Horgos port surged 30 percent year on year to 2 million tonnes."))
+    assert (figure["value"], figure["yoy_change_pct"], figure["yoy_text"]) == (
+        2_000_000,
+        30,
+        "surged 30 percent year on year",
+    )
+
+
+@pytest.mark.parametrize(
+    "text, port, context",
+    [
+        # "there" and "the port" refer to the port the sentence before names ...
+        (
+            "Trucks queue at the Bakti port. In June, 4,000 vehicles crossed there.",
+            "bakti",
+            "Trucks queue at the Bakti port.",
+        ),
+        # ... or the paragraph before, when this one names none.
+        (
+            "Trucks queue at the Bakti port.\nIn June, the port saw 4,000 vehicles.",
+            "bakti",
+            "Trucks queue at the Bakti port.",
+        ),
+    ],
+)
+def test_a_reference_takes_the_port_named_before(text: str, port: str, context: str) -> None:
+    figure = only(dateline(text))
+    assert (figure["port"], figure["context"]) == (port, context)
+
+
+@pytest.mark.parametrize(
+    "sentence, reason",
+    [
+        ("Xinjiang's foreign trade reached 150 billion yuan in the first five months.", "a region's total"),
+        ("China's land ports handled 9 million tonnes of cargo in May.", "country"),
+        ("The two ports together handled 5,500 trains in the first half.", "several ports together"),
+        ("The Horgos and Alataw ports handled 5,500 trains combined in the first half.", "several ports together"),
+        ("A logistics company at the Horgos port handled 25,000 tonnes of goods in May.", "a company's figure"),
+        ("The Irkeshtam port clears about 450 vehicles a day.", "an average or a single day's figure"),
+    ],
+)
+def test_figures_that_are_no_ports_are_excluded_with_the_reason(sentence: str, reason: str) -> None:
+    reading = read(dateline(sentence))
+    assert reading["figures"] == []
+    assert any(reason in entry["reason"] for entry in reading["excluded"]), reading["excluded"]
+
+
+@pytest.mark.parametrize(
+    "sentence, reason",
+    [
+        ("The Horgos port handled 900 trains in July.", "own month"),  # the dateline's month
+        ("The Horgos port had handled 3,000 trains as of June 30.", "says when, not since when"),
+        ("The Horgos port handled 3,000 trains.", "no period"),
+        ("Customs said 3,000 trains were handled in the first half.", "no port"),
+        ("The Horgos and Alataw ports handled 3,000 and 2,000 trains in the first half.", "several ports"),
+    ],
+)
+def test_what_it_cannot_attribute_is_unresolved_with_the_reason(sentence: str, reason: str) -> None:
+    figures = read(dateline(sentence))["figures"]
+    assert figures and all(f["status"] == "unresolved" for f in figures), figures
+    assert reason in figures[0]["reason"]
+
+
+def test_a_change_not_year_on_year_is_not_attached() -> None:
+    reading = read(dateline("The Alataw port handled 2,800 trains in May, a decline of 3 percent from April."))
+    assert reading["figures"][0]["yoy_change_pct"] is None
+    assert any(e["text"] == "3" and "year on year" in e["reason"] for e in reading["excluded"])
+
+
+def test_every_other_number_is_excluded_with_a_reason() -> None:
+    reading = read(
+        dateline(
+            "The Horgos port, 670 kilometers from Urumqi, has 12 routes and handled 3,000 trains in June,"
+            " after the COVID-19 pandemic. It opened in 1881."
+        )
+    )
+    assert [f["value"] for f in reading["figures"]] == [3000]
+    assert {e["text"]: e["reason"] for e in reading["excluded"]} == {
+        "670": "a quantity in kilometers, not a metric the seeds know",
+        "12": "a quantity in routes, not a metric the seeds know",
+        "19": "part of a name: COVID-19",
+        "1881": "a date",
+    }
+
+
+def test_quoted_speech_is_quoted_without_its_attribution() -> None:
+    text = '"We clear a truck within 20 minutes," said an officer.'
+    start, end = claim_span(text, 0, len(text))
+    assert text[start:end] == "We clear a truck within 20 minutes"
+
+
+def test_json_lists_the_ports_with_their_names() -> None:
+    reading = read(dateline("The Jimunai port handled 12,000 passengers in June."))
+    assert reading["figures"][0]["port"] == "jeminay"
+    (port,) = reading["ports"]
+    assert port["id"] == "jeminay" and port["in_ports_toml"] is False
+    assert {"Jeminay", "Jimnay", "Jimunai"} <= set(port["names"])
+
+
+def run_extract(*args: str, seeds_dir: Path = SEEDS) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SEEDS_DIR": str(seeds_dir)}
+    return subprocess.run(
+        [sys.executable, "-m", "app.extract", *args], env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_the_command_prints_json_for_programs() -> None:
+    result = run_extract(str(SEEDS / f"{ARTICLE}.txt"), "--json")
+    assert result.returncode == 0, result.stderr
+    body = json.loads(result.stdout)
+    assert set(body) == {"figures", "ports", "excluded"}
+    assert {f["status"] for f in body["figures"]} == {"proposed"}
+    assert {p["id"] for p in body["ports"]} == {"urumqi", "alataw", "bakti"}
+    first = body["figures"][0]
+    assert {"port", "metric", "unit", "value", "qualifier", "period_start", "period_end", "yoy_change_pct"} <= set(
+        first
+    )
+
+
+def test_one_command_writes_seeds_that_the_seed_loads(seeds_copy: Path) -> None:
+    """A new article in a copy of the seeds: --write, then the seed loads what it wrote, a port
+    that only the gazetteer knew included."""
+    article = "test-2023-07-04-jeminay"
+    (seeds_copy / f"{article}.txt").write_text(
+        dateline(
+            "The Jeminay port handled 12,000 passengers in June, up 40 percent year on year, said the border"
+            " inspection station. The port is 24 kilometers from the county seat."
+        ),
+        encoding="utf-8",
+    )
+    meta = (seeds_copy / f"{ARTICLE}.toml").read_text(encoding="utf-8")
+    meta = meta.replace(ARTICLE, article).replace('"URUMQI, Feb. 9"', '"URUMQI, July 4"')
+    (seeds_copy / f"{article}.toml").write_text(meta.replace("2023-02-09 ", "2023-07-05 "), encoding="utf-8")
+    result = run_extract(str(seeds_copy / f"{article}.txt"), "--write", seeds_dir=seeds_copy)
+    assert result.returncode == 0, result.stderr
+    assert "added jeminay to ports.toml" in result.stderr
+    seeds = load_seeds(seeds_copy)
+    ours = [o for o in seeds.observations if o.source_id == article]
+    assert [(o.port_id, o.metric_id, o.value, o.period_start, o.yoy_change_pct) for o in ours] == [
+        ("jeminay", "passenger_crossings", 12000, date(2023, 6, 1), 40)
+    ]
+    assert "jeminay" in {p.id for p in seeds.ports}
+
+
+def test_an_unresolved_figure_makes_the_seed_name_its_number(seeds_copy: Path) -> None:
+    article = "test-2023-07-04-horgos"
+    shutil.copy(seeds_copy / f"{ARTICLE}.toml", seeds_copy / f"{article}.toml")
+    meta = (seeds_copy / f"{article}.toml").read_text().replace(ARTICLE, article).replace("Feb. 9", "July 4")
+    (seeds_copy / f"{article}.toml").write_text(meta)
+    (seeds_copy / f"{article}.txt").write_text(dateline("The Horgos port handled 900 trains in July."))
+    assert run_extract(str(seeds_copy / f"{article}.txt"), "--write", seeds_dir=seeds_copy).returncode == 0
+    written = (seeds_copy / f"{article}.figures.toml").read_text()
+    assert "# unresolved: cannot resolve 'in July'" in written
+    with pytest.raises(ValueError, match="the number '900' is neither"):
+        load_seeds(seeds_copy)
