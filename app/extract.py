@@ -148,7 +148,7 @@ _PERIOD = re.compile(
             rf"\b(?:in|during|over)\s+the\s+first\s+{_COUNT}\s+months{_YEAR_OF}",
             rf"\b(?:(?:in|during)\s+)?(?:from|between)\s+{_MONTH}\s+(?:to|and|through)\s+{_MONTH}{_YEAR_OF}",
             rf"\b(?:(?:in|during)\s+)?{_MONTH}\s*[-–]\s*{_MONTH}{_YEAR_OF}",
-            r"\bso far this year\b|\bsince the (?:beginning|start) of (?:this|the) year\b",
+            r"\bso far (?:this year|in \d{4})\b|\bsince the (?:beginning|start) of (?:this|the) year\b",
             rf"\b(?:in|during)\s+{_MONTH}(?:\s+\d{{4}}|\s+last year)?",
             rf"\bon\s+(?:{_WEEKDAY}|{_MONTH}\s+\d{{1,2}})\b",
             r"\b(?:in|during)\s+\d{4}\b",
@@ -161,7 +161,7 @@ _PERIOD = re.compile(
 )
 # A running total: it counts from no particular day (the 6,500th train; a cumulative total).
 _CUMULATIVE = re.compile(
-    r"\b(?:cumulative(?:ly)?|in total|to date|so far(?! this year)|since \d{4}|since (?:its|the) (?:launch|opening|start)"
+    r"\b(?:cumulative(?:ly)?|in total|to date|so far(?! (?:this year|in \d{4}))|since \d{4}|since (?:its|the) (?:launch|opening|start)"
     r"|since the service began|accumulated)\b",
     re.IGNORECASE,
 )
@@ -302,7 +302,7 @@ _VERBS = {
 }
 # Words that end the description of a unit: "3,000 in January" has no unit.
 _NOT_DESCRIBING = {"in", "on", "at", "of", "to", "from", "by", "with", "for", "than", "as", "per", "a", "an", "the"}
-_NOT_DESCRIBING |= {"up", "down", "year", "last", "this", "since", "during", "and", "or", "were", "was", "had", "have"}
+_NOT_DESCRIBING |= {"up", "down", "year", "last", "this", "since", "during", "were", "was", "had", "have"}
 
 
 def _find_quantities(
@@ -363,23 +363,23 @@ def _find_quantities(
                 next_word = re.match(r"\s+([A-Za-z][\w-]*)", after)
                 if _YEAR.fullmatch(number.written):
                     pass  # a date if in a period, else a year (_exclusions)
-                elif next_word and next_word[1].lower() not in (
-                    "in",
-                    "on",
-                    "at",
-                    "of",
-                    "to",
-                    "from",
-                    "and",
-                    "by",
-                    "with",
-                ):
-                    reasons[at] = f"a quantity in {next_word[1]}, not a metric the seeds know"
+                elif next_word and next_word[1].lower() not in _NOT_DESCRIBING | _VERBS | {"and"}:
+                    described = re.match(
+                        r"(?:\s+(?!(?:in|on|at|of|to|from|by|with|for|than|as|per|and)\b)[A-Za-z][\w-]*){1,3}", after
+                    )
+                    unit = described[0].strip() if described else next_word[1]
+                    reasons[at] = f"a quantity of {unit}, not a metric the seeds know"
                 else:
                     reasons[at] = "a number with no unit or metric the extractor reads"
                 continue
             metric, unit_start, unit_end = subject
             value_start = at
+        if re.search(
+            r"\b(?:compared with|compared to|up from|down from|from|against)\s+(?:(?:about|around|over|nearly)\s+)?(?:\d[\d,.]*\s*(?:to|-)\s*)?$",
+            text[start:value_start] if prefix is None else text[start:at],
+        ):
+            reasons[at] = "the earlier value it is compared with"
+            continue
         if metric.required_words and not any(w in lowered for w in metric.required_words):
             reasons[at] = f"{metric.unit} not said to be of {', '.join(metric.required_words[:2])}"
             continue
@@ -411,6 +411,11 @@ def _find_quantities(
                 value_start = start + qualifier.start() if qualifier else at
                 number = NumberAt(at, at + len(match[0]), match[0])
                 quantities.append(Quantity(value_start, at + len(match[0]), number, minutes[0], match[0], at))
+    for low_at in low_of_range:
+        # The low end of a range shares what became of the range.
+        higher = [n for n in reasons if n > low_at]
+        if low_at not in reasons and higher and not any(q.start <= low_at < q.end for q in quantities):
+            reasons[low_at] = reasons[min(higher)]
     quantities.sort(key=lambda q: q.start)
     # "50.7 billion yuan (about 7 billion U.S. dollars)": the same figure converted, not another.
     kept = []
@@ -469,6 +474,10 @@ def _find_periods(text: str, start: int, end: int, inside: list[tuple[int, int]]
         s, e = match.start(), match.end()
         if any(a <= s and e <= b for a, b in inside):
             continue  # "from the same period last year" belongs to a change
+        if re.search(
+            r"\b(?:said|announced|reported|added|told [\w ]{1,30}?|according to [\w ]{1,30}?)\s*$", text[start:s]
+        ):
+            continue  # "the port said on Wednesday": when it was said, not the figure's period
         periods.append((s, e))
     merged: list[tuple[int, int]] = []
     for s, e in periods:
@@ -577,7 +586,10 @@ def extract(
                 following = [
                     qi
                     for qi, q in enumerate(quantities)
-                    if q.start >= change.end and re.fullmatch(r"[^.;]{0,25}?\bto\s+", text[change.end : q.start])
+                    if q.start >= change.end
+                    and re.fullmatch(
+                        r"[^.;]{0,25}?\bto\s+(?:(?:reach|hit|total|stand at)\s+)?", text[change.end : q.start]
+                    )
                 ]
                 preceding = [qi for qi, q in enumerate(quantities) if q.end <= change.start and qi not in change_of]
                 target = following[0] if following else (preceding[-1] if preceding else None)
@@ -684,8 +696,8 @@ def _attribute_port(
     earlier = [(a, b) for a, b in sentences[:index] if paragraph[0] <= a]
     previous_paragraphs = [p for p in paragraphs if p[1] < paragraph[0] and p not in captions]
     candidates = list(reversed(earlier))
-    if previous_paragraphs:
-        last = previous_paragraphs[-1]
+    # Reports chain their references: "the port" two paragraphs on is still the one named last.
+    for last in reversed(previous_paragraphs[-2:]):
         candidates += [(a, b) for a, b in reversed(sentences[:index]) if last[0] <= a and b <= last[1]]
     for a, b in candidates:
         found = _port_mentions(text, a, b, ports)
@@ -814,7 +826,8 @@ def _exclusions(text: str, figures: list[dict[str, Any]], reasons: dict[int, str
     for number in numbers_in(text):
         if any(a <= number.start and number.end <= b for a, b in accounted + unresolved):
             continue
-        if _in_period(text, number):
+        if _in_period(text, number) and not reasons.get(number.start, "").startswith("part of"):
+            reasons.pop(number.start, None)
             default = "a date"
         elif _YEAR.fullmatch(number.written):
             default = "a year"

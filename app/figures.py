@@ -337,6 +337,10 @@ def resolve_period(period_text: str, reference: date, cumulative: bool = False) 
     so_far = r"(?:so far this year|since the (?:beginning|start) of (?:this|the) year|this year)"
     if re.fullmatch(so_far, phrase):
         return (None if cumulative else date(reference.year, 1, 1)), reference
+    if match := re.fullmatch(r"so far in (\d{4})", phrase):
+        if int(match[1]) != reference.year:
+            raise FigureError(f"cannot resolve {period_text!r}: not the reference day's year ({reference})")
+        return (None if cumulative else date(reference.year, 1, 1)), reference
     if match := re.match(r"(?:.*?\b)?(?:as of|by|till|until) (?P<rest>.+)$", phrase):
         # "as of June 30", "by the end of June this year", "As of Sunday, the port ... this year":
         # the longest run of words after "as of" that reads as a day.

@@ -206,8 +206,8 @@ def test_every_other_number_is_excluded_with_a_reason() -> None:
     )
     assert [f["value"] for f in reading["figures"]] == [3000]
     assert {e["text"]: e["reason"] for e in reading["excluded"]} == {
-        "670": "a quantity in kilometers, not a metric the seeds know",
-        "12": "a quantity in routes, not a metric the seeds know",
+        "670": "a quantity of kilometers, not a metric the seeds know",
+        "12": "a quantity of routes, not a metric the seeds know",
         "19": "part of a name: COVID-19",
         "1881": "a date",
     }
@@ -283,3 +283,35 @@ def test_an_unresolved_figure_makes_the_seed_name_its_number(seeds_copy: Path) -
     assert "# unresolved: cannot resolve 'in July'" in written
     with pytest.raises(ValueError, match="the number '900' is neither"):
         load_seeds(seeds_copy)
+
+
+def test_what_a_figure_is_compared_with_and_when_it_was_said_are_not_its_own() -> None:
+    reading = read(
+        dateline(
+            "Clearing a truck at the Horgos port takes 5 minutes, compared with 15 to 20 minutes before."
+            " The Alataw port handled 9.78 million tonnes of cargo, the port said on Monday."
+        )
+    )
+    figures = reading["figures"]
+    assert [(f["port"], f["value"], f["status"]) for f in figures] == [
+        ("horgos", 5, "proposed"),
+        ("alataw", 9_780_000, "unresolved"),  # "said on Monday" is not the figure's period
+    ]
+    assert {e["text"]: e["reason"] for e in reading["excluded"]} == {
+        "15": "the earlier value it is compared with",
+        "20": "the earlier value it is compared with",
+    }
+
+
+def test_a_reference_reaches_back_over_paragraphs_to_the_port_named_last() -> None:
+    text = (
+        "URUMQI, Nov. 10 (Xinhua) -- The Irkeshtam port has handled more than 1.2 million tonnes of cargo so far in 2023.\n"
+        "Cargo through the port grew 96 percent year-on-year to reach 1.16 million tonnes from January to October.\n"
+        "It now takes 5 minutes to inspect a truck at the port."
+    )
+    figures = proposed(text, date(2023, 11, 11))
+    assert [(f["port"], f["value"], f["period_start"], f["period_end"], f["yoy_change_pct"]) for f in figures] == [
+        ("irkeshtam", 1_200_000, "2023-01-01", "2023-11-10", None),
+        ("irkeshtam", 1_160_000, "2023-01-01", "2023-10-31", 96),
+        ("irkeshtam", 5, None, "2023-11-10", None),
+    ]

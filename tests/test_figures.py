@@ -148,6 +148,7 @@ JULY_4 = date(2023, 7, 4)  # a Tuesday
         ("January-May", (date(2023, 1, 1), date(2023, 5, 31))),
         ("between January and April", (date(2023, 1, 1), date(2023, 4, 30))),
         ("so far this year", (date(2023, 1, 1), JULY_4)),
+        ("so far in 2023", (date(2023, 1, 1), JULY_4)),
         ("since the beginning of this year", (date(2023, 1, 1), JULY_4)),
         ("as of June 30 this year", (date(2023, 1, 1), date(2023, 6, 30))),
         ("so far this year, as of Sunday", (date(2023, 1, 1), date(2023, 7, 2))),
