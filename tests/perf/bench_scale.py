@@ -1,7 +1,8 @@
 """`make bench-scale`: this API and Datasette on the same files, at 5, 100,000 and 1,000,000 observations.
 
-The 5 are the article's (app.seed); the others are synthetic (tests/perf/synthetic.py), built once
-into .bench-scale/ and reused until the migrations, the builder or the generator change. For each size, each server in
+Size 5 stands for the seeds, whatever they hold (app.seed, from SEEDS_DIR); the others are synthetic
+(tests/perf/synthetic.py), built once into .bench-scale/ and reused until the migrations, the
+builder, the generator or the seeds change. For each size, each server in
 turn runs alone under the same uvicorn, one worker, on the loopback, and is measured as a new user
 would meet it:
 - start: from the process starting to its first 200 on a data URL, the median of three starts
@@ -30,21 +31,24 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from app.seed import seed
+from app.settings import get_settings
 from tests.perf.bench import ROOT, Server
 from tests.perf.synthetic import build
 
 SIZES = [int(n) for n in os.environ.get("BENCH_SCALE_SIZES", "5 100000 1000000").split()]
 FILES = ROOT / ".bench-scale"
+SEEDS = get_settings().seeds_dir
 VARIANTS = 5
 PAGES = 100
 
 
 def build_key() -> str:
-    """What the files depend on: the migrations, the builder and the generator. A change to any
-    of them builds the files anew."""
+    """What the files depend on: the migrations, the builder, the generator and the seeds. A change
+    to any of them builds the files anew."""
     sources = sorted((ROOT / "migrations" / "versions").glob("*.py")) + [
         ROOT / "app" / "seed.py",
         Path(__file__).with_name("synthetic.py"),
+        *sorted(path for path in SEEDS.iterdir() if path.is_file()),
     ]
     return hashlib.sha256(b"".join(path.read_bytes() for path in sources)).hexdigest()[:12]
 
@@ -54,7 +58,7 @@ def database(size: int) -> Path:
     if not path.exists():
         started = time.monotonic()
         if size == 5:
-            seed(ROOT / "seeds", path)
+            seed(SEEDS, path)
         else:
             build(size, path)
         print(f"built {path.name} in {time.monotonic() - started:.1f} s", flush=True)
