@@ -15,7 +15,7 @@ from app import links
 from app.api import docs, downloads, health, metrics, observations, ports, sources
 from app.api.problems import add_problem_handlers, declare_problem_media_type
 from app.db import DatabaseError, check_database
-from app.middleware import HeaderLimit, PublicCORS, ResponseCache, StandardHeaders, UnhandledErrors
+from app.middleware import HeaderLimit, LargeAnswers, PublicCORS, ResponseCache, StandardHeaders, UnhandledErrors
 from app.settings import PROJECT_ROOT, Settings, get_settings
 
 DESCRIPTION = """
@@ -82,7 +82,7 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         try:
             path = settings.database_path
-            engine, info = check_database(path, settings.database_connections, settings.connection_wait)
+            engine, info = check_database(path, settings.database_connections, settings.queue_wait)
         except (DatabaseError, ValueError) as error:  # ValueError: a DATABASE_URL that is not sqlite:///
             # Said plainly first; re-raised so that the server stops with a non-zero exit code.
             logger.error("cannot serve: %s", error)
@@ -120,6 +120,7 @@ def create_app(settings: Settings) -> FastAPI:
     for module in (ports, metrics, observations, sources, downloads, health, docs):
         app.include_router(module.router)
     # Outermost last: every answer, cached or not, gets CORS and the standard headers.
+    app.add_middleware(LargeAnswers, at_once=settings.large_answers_at_once, wait=settings.queue_wait)
     # The downloads stream, and /healthz reports what is held right now.
     uncached = (links.DOWNLOADS + "/", links.HEALTH)
     app.add_middleware(ResponseCache, max_age=settings.cache_max_age, uncached=uncached)

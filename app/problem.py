@@ -9,6 +9,9 @@ from fastapi.responses import JSONResponse
 from app.schemas import ParameterError, Problem
 
 MEDIA_TYPE = "application/problem+json"
+# What a 503 asks a client to wait: the limits it meets (a connection, a turn among large answers,
+# a download's place, a query that ran out of time under load) are held for a second or so.
+RETRY_AFTER = {"Retry-After": "1"}
 
 
 def problem(

@@ -15,10 +15,14 @@ class Settings(BaseSettings):
     # How long clients and proxies may reuse an answer without asking again (ETag revalidates after).
     cache_max_age: int = 3600
     # What one worker lets a request hold (README, "Reliability"). Queries run in threads, each on
-    # a connection of the pool; a request that waits longer than `connection_wait` seconds for one
-    # is answered 503 with Retry-After. SQLite on two cores gains nothing from more queries at once.
+    # a connection of the pool; SQLite on two cores gains nothing from more queries at once.
     database_connections: int = 8
-    connection_wait: float = 1.0
+    # Large answers (pages of more than 100 items, source views: tens of milliseconds of Python
+    # each) rendered at once; the others wait their turn, and cheap answers do not wait for them.
+    large_answers_at_once: int = 1
+    # Seconds a request may wait for a connection or for its turn among large answers; past it,
+    # 503 with Retry-After.
+    queue_wait: float = 1.0
     # Seconds any one query may run before SQLite stops it (as Datasette's sql_time_limit_ms):
     # every legal query answers in milliseconds, so only a server far behind reaches it.
     query_time_limit: float = 1.0

@@ -13,15 +13,12 @@ from starlette.exceptions import HTTPException
 
 from app.dataset import NotFound
 from app.db import QueryTimeLimit
-from app.problem import MEDIA_TYPE, problem
+from app.problem import MEDIA_TYPE, RETRY_AFTER, problem
 from app.schemas import Problem
 
 logger = logging.getLogger(__name__)
 
 ALLOWED_METHODS = "GET, HEAD"
-# What a 503 asks a client to wait: the limits it meets (a connection, a download's place, a query
-# that ran out of time under load) are held for a second at most.
-RETRY_AFTER = {"Retry-After": "1"}
 
 
 class InvalidParameter(Exception):
@@ -150,7 +147,7 @@ async def _no_connection(request: Request, _error: exc.TimeoutError) -> JSONResp
     settings = request.app.state.settings
     detail = (
         f"All {settings.database_connections} database connections stayed busy for "
-        f"{settings.connection_wait:g} s; retry in a moment."
+        f"{settings.queue_wait:g} s; retry in a moment."
     )
     return problem(503, detail, RETRY_AFTER)
 
