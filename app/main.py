@@ -100,7 +100,7 @@ def create_app(settings: Settings) -> FastAPI:
     app = PortStatsAPI(
         title="Xinjiang land port statistics",
         version="1.0.0",
-        summary="Trade figures of the Urumqi, Alataw, Bakti and Horgos land ports, each with the words it came from.",
+        summary="Trade figures of Xinjiang's land ports as news reports state them, each with the words it came from.",
         description=DESCRIPTION,
         openapi_tags=TAGS,
         license_info={"name": "MIT", "identifier": "MIT"},

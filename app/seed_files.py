@@ -23,3 +23,8 @@ def seed_ids(pattern: str, table: str) -> list[str]:
     `seed_ids("*.figures.toml", "figure")` for the figures of every article."""
     paths = sorted(get_settings().seeds_dir.glob(pattern))
     return sorted(row["id"] for path in paths for row in read_toml(path).get(table, []))
+
+
+def source_ids() -> list[str]:
+    """The ids of the articles in the seeds: each is seeds/<id>.txt."""
+    return sorted(path.stem for path in get_settings().seeds_dir.glob("*.txt"))

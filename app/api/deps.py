@@ -10,7 +10,7 @@ from pydantic import AfterValidator, BeforeValidator
 from app import links
 from app.dataset import Dataset, Slice
 from app.schemas import Page, PageLinks
-from app.seed_files import seed_ids
+from app.seed_files import seed_ids, source_ids
 
 
 async def get_dataset(request: Request) -> Dataset:
@@ -142,10 +142,11 @@ Day = Annotated[date, BeforeValidator(_iso_date)]
 # The ids the schema names as examples, so that clients and generated tests know values that find
 # something: read from the seeds, which say what the seeded database holds, so that they are
 # written in one place. tests/test_openapi_properties.py checks that each finds a row.
-PORT_IDS, METRIC_IDS, OBSERVATION_IDS = (
+PORT_IDS, METRIC_IDS, OBSERVATION_IDS, SOURCE_IDS = (
     seed_ids("ports.toml", "port"),
     seed_ids("metrics.toml", "metric"),
     seed_ids("*.figures.toml", "figure"),
+    source_ids(),
 )
 
 PortKey = Annotated[

@@ -31,7 +31,7 @@ def list_ports(
     summary="One port and its figures",
     description=(
         "A port with the first page (at most 100) of its observations and how many it has in all; "
-        "`links.observations` lists every one. A port the source names without figures (Horgos) has an "
+        "`links.observations` lists every one. A port no source gives figures for has an "
         "empty `observations` list: nothing is invented."
     ),
     responses=error_responses(404, 422),

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import HTMLResponse
 
 from app import links
-from app.api.deps import PRINTABLE_SCHEMA, After, DatasetDep, Limit, Offset, Printable, page
+from app.api.deps import PRINTABLE_SCHEMA, SOURCE_IDS, After, DatasetDep, Limit, Offset, Printable, page
 from app.api.problems import error_responses
 from app.schemas import Page, Source, SourceDetail
 from app.source_view import Span, source_page
@@ -17,7 +17,7 @@ SourceKey = Annotated[
         max_length=200,
         json_schema_extra=PRINTABLE_SCHEMA,
         description="Source id.",
-        examples=["xinhua-2023-02-09-xinjiang-land-ports"],
+        examples=SOURCE_IDS,
     ),
     Printable,
 ]
