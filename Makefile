@@ -60,7 +60,9 @@ lint-openapi: install
 test: lint
 	$(BIN)/pytest
 
-# 256 connections against a real server, with 1 and then 2 workers; -rP prints the numbers.
+# Against a real server: 256 connections with 1 and then 2 workers (tests/test_load.py), and
+# hostile but legal clients on 300,000 synthetic observations (tests/test_reliability.py;
+# RELIABILITY_OBSERVATIONS=1000000 for the README's figures). -rP prints the numbers.
 test-load: install
 	$(BIN)/pytest -m load -rP
 
