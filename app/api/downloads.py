@@ -2,7 +2,8 @@
 the SQLite file itself. Neither goes through the response cache: both are as large as the data.
 The CSV was written when the database was built (app.seed.write_observations_csv), so serving it
 streams stored parts, one at a time, gzipped as they go for clients that take gzip; both are
-validated by the dataset's version."""
+validated by the dataset's version. At most MAX_DOWNLOADS stream at once per worker, and none holds
+a thread or a connection of the pool while its client reads."""
 
 import re
 import sqlite3
@@ -42,8 +43,8 @@ def take_place(state: State) -> None:
     given back by the response when it ends, however it ends (release_place)."""
     if state.downloads >= state.settings.max_downloads:
         raise Busy(
-            f"This worker is streaming {state.downloads} downloads, its limit; retry in a moment. "
-            "The CSV pages of /v1/observations.csv are never limited so."
+            f"This worker is streaming {state.downloads} downloads, its limit; retry in a moment, or read "
+            "the same rows a page at a time from /v1/observations.csv."
         )
     state.downloads += 1
 
