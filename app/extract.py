@@ -134,8 +134,9 @@ _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
     r"|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept\.|Sep\.|Oct\.|Nov\.|Dec\.)"
 )
+_MONTH_WORDS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-_YEAR_OF = r"(?:,?\s+(?:of\s+)?(?:this year|last year|\d{4}))?"
+_YEAR_OF = r"(?:,?\s+(?:of\s+)?(?:this year|the year|last year|\d{4}))?"
 _COUNT = r"(?:\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven)"
 _DAY = rf"(?:{_WEEKDAY}|{_MONTH}\s+\d{{1,2}}(?:,\s+\d{{4}})?|the end of (?:{_MONTH}|last year|\d{{4}})(?:\s+(?:this year|\d{{4}}))?)"
 # Longest first: a period is the longest phrase that reads as one.
@@ -172,20 +173,20 @@ _ORDINAL = re.compile(r"^\d[\d,]*(?:st|nd|rd|th)$")
 _NOT_A_PORT = [
     (
         re.compile(
-            r"\b(?:daily|a day|per day|each day|every day|on average|average|single-day|a single day|per hour|a month|per month|monthly)\b",
+            r"\b(?:daily(?! necessities| goods| commodities| needs)|a day|per day|each day|every day|on average|average|single-day|per hour|a month|per month|monthly)\b",
             re.I,
         ),
         "an average or a single day's figure, not the port's total",
     ),
     (
         re.compile(
-            r"\b(?:Xinjiang|the region|the autonomous region|the prefecture|the county|the city|Kashgar|Ili)\b(?!\s+(?:port|land port))",
+            r"\b(?:Xinjiang|the region|autonomous region|prefecture|county|the city|Kashgar|Ili)\b(?!\s+(?:port|land port))",
             re.I,
         ),
         "a region's total, not a port's",
     ),
     (
-        re.compile(r"\b(?:China|the country|nationwide|national|across the country)\b", re.I),
+        re.compile(r"\b(?:China(?![-‐])|the country|nationwide|national|across the country)\b", re.I),
         "the whole country's figure, not a port's",
     ),
     (
@@ -202,7 +203,8 @@ _NOT_A_PORT = [
 ]
 _DIGIT_VALUES = re.compile(rf"(?<![\w.,])(?:{_NUM})(?![\w-])")
 _REFERENCE = re.compile(r"\b(?:the (?:land |border |highway |railway )?port|there|they|it|its|among them)\b", re.I)
-_CAPTION = re.compile(r"\((?:Xinhua|Photo|photo|VCG)[^)]*\)\s*\.?\s*$")
+# A photo caption: credited, or ending in the day the photo was taken ("..., Sept. 26, 2023.").
+_CAPTION = re.compile(r"\((?:Xinhua|Photo|photo|VCG)[^)]*\)\s*\.?\s*$|,\s+[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4}\.\s*$")
 _CONNECTIVE = re.compile(
     r"^(?:Therefore|However|Meanwhile|Moreover|Furthermore|In addition|Besides|Additionally|Also),\s+"
 )
@@ -274,8 +276,14 @@ def _unit_after(text: str, at: int, metrics: list[MetricReading]) -> tuple[Metri
             for word in metric.unit_words:
                 if re.match(rf"{re.escape(word)}\b", after, re.I) and (best is None or len(word) > best[2] - best[1]):
                     best = (metric, position + spaces.end(), position + spaces.end() + len(word))
-        if best:
+        if best and not re.match(rf"\s+(?:{'|'.join(_COUNTED)})\b", text[best[2] : best[2] + 30], re.I):
             return best
+        if best:
+            return None  # "121 freight train routes" counts routes, not trains
+        of_the = re.match(r"of\s+(?:the|these|them|those)\s*", after) if position == at else None
+        if of_the:  # "8,420 of the trains"
+            position += spaces.end() + of_the.end() - 1
+            continue
         describing = re.match(r"[A-Za-z][\w-]*", after)
         if describing is None or describing[0].lower() in _NOT_DESCRIBING:
             return None
@@ -300,9 +308,37 @@ _VERBS = {
     "more",
     "less",
 }
+# What a number counts when it is not a metric's unit, though one stands before it.
+_COUNTED = [
+    "routes?",
+    "lines?",
+    "services",
+    "countries",
+    "cities",
+    "regions",
+    "companies",
+    "days",
+    "years",
+    "months",
+    "hours",
+]
 # Words that end the description of a unit: "3,000 in January" has no unit.
 _NOT_DESCRIBING = {"in", "on", "at", "of", "to", "from", "by", "with", "for", "than", "as", "per", "a", "an", "the"}
 _NOT_DESCRIBING |= {"up", "down", "year", "last", "this", "since", "during", "were", "was", "had", "have"}
+_NOT_DESCRIBING |= {"over", "under", "through", "via", "across", "into", "after", "before", "while", "so", "when"}
+_NOT_DESCRIBING |= {"respectively", "compared", "year-on-year", "or", "but", "which", "that", "its", "their"}
+
+
+def _clause_start(text: str, start: int, at: int) -> int:
+    for brk in _CLAUSE_BREAK.finditer(text, start, at):
+        start = brk.end()
+    return start
+
+
+def _skip_spaces(text: str, at: int) -> int:
+    while at < len(text) and text[at] == " ":
+        at += 1
+    return at
 
 
 def _find_quantities(
@@ -325,6 +361,9 @@ def _find_quantities(
             continue
         if re.match(r"-[A-Za-z]", after):
             reasons[at] = f"part of a compound word: {number.written}{re.match(r'-[A-Za-z]+', after)[0]}"  # type: ignore[index]
+            continue
+        if re.search(rf"\b{_MONTH}\s*$|\b(?:{_MONTH_WORDS})\s+$", preceding):
+            reasons[at] = "a date"
             continue
         if re.search(r"\bNo\.\s*$", preceding):
             reasons[at] = "part of a name: No. " + number.written
@@ -358,14 +397,19 @@ def _find_quantities(
             metric, unit_start, unit_end = found
             value_start = at
         else:
-            subject = None if _YEAR.fullmatch(number.written) else _subject_metric(text, start, at, metrics)
+            counted = re.match(r"\s+([A-Za-z][\w-]*)", text[value_end:end])
+            other_noun = counted is not None and counted[1].lower() not in _NOT_DESCRIBING | _VERBS | {"and", "or"}
+            subject = (
+                None if _YEAR.fullmatch(number.written) or other_noun else _subject_metric(text, start, at, metrics)
+            )
             if subject is None:
-                next_word = re.match(r"\s+([A-Za-z][\w-]*)", after)
+                next_word = re.match(r"\s+([A-Za-z][\w-]*)", text[value_end:end])
                 if _YEAR.fullmatch(number.written):
                     pass  # a date if in a period, else a year (_exclusions)
                 elif next_word and next_word[1].lower() not in _NOT_DESCRIBING | _VERBS | {"and"}:
                     described = re.match(
-                        r"(?:\s+(?!(?:in|on|at|of|to|from|by|with|for|than|as|per|and)\b)[A-Za-z][\w-]*){1,3}", after
+                        r"(?:\s+(?!(?:in|on|at|of|to|from|by|with|for|than|as|per|and|last|this)\b)[A-Za-z][\w-]*){1,3}",
+                        text[value_end:end],
                     )
                     unit = described[0].strip() if described else next_word[1]
                     reasons[at] = f"a quantity of {unit}, not a metric the seeds know"
@@ -374,11 +418,25 @@ def _find_quantities(
                 continue
             metric, unit_start, unit_end = subject
             value_start = at
-        if re.search(
+        own_period = _PERIOD.match(text, _skip_spaces(text, max(unit_end, value_end)))
+        if not own_period and re.search(
             r"\b(?:compared with|compared to|up from|down from|from|against)\s+(?:(?:about|around|over|nearly)\s+)?(?:\d[\d,.]*\s*(?:to|-)\s*)?$",
             text[start:value_start] if prefix is None else text[start:at],
         ):
             reasons[at] = "the earlier value it is compared with"
+            continue
+        if re.search(
+            r"\b(?:the\s+)?(?:mark|milestone|threshold|level)\s+of\s+(?:(?:over|more than)\s+)?$",
+            text[start:value_start],
+        ):
+            reasons[at] = "a threshold the figure passed, not a figure"
+            continue
+        if re.search(
+            r"\b(?:expects?|expected|forecasts?|projected|plans?|aims?|target(?:s|ed)?|will|would|is set)\b[^.;]*$",
+            text[_clause_start(text, start, value_start) : value_start],
+            re.I,
+        ):
+            reasons[at] = "a forecast or target, not a figure stated as happened"
             continue
         if metric.required_words and not any(w in lowered for w in metric.required_words):
             reasons[at] = f"{metric.unit} not said to be of {', '.join(metric.required_words[:2])}"
@@ -482,8 +540,16 @@ def _find_periods(text: str, start: int, end: int, inside: list[tuple[int, int]]
     merged: list[tuple[int, int]] = []
     for s, e in periods:
         phrase = text[s:e].lower()
-        if phrase == "this year" and merged and re.match(r"(?:as of|by)\b", text[merged[-1][0] : merged[-1][1]], re.I):
-            if "this year" not in text[merged[-1][0] : merged[-1][1]].lower():
+        if merged:
+            last = text[merged[-1][0] : merged[-1][1]].lower()
+            by_day = re.match(r"(?:as of|by)\b", last) and "this year" not in last and phrase == "this year"
+            # "this year as of Sunday": the year so far, up to that day.
+            year_first = (
+                last == "this year"
+                and re.match(r"(?:as of|by)\b", phrase)
+                and re.fullmatch(r",?\s*", text[merged[-1][1] : s])
+            )
+            if by_day or year_first:
                 merged[-1] = (merged[-1][0], e)
                 continue
         merged.append((s, e))
@@ -612,7 +678,9 @@ def extract(
         for qi, q in enumerate(quantities):
             if qi in port_by_quantity:
                 continue
-            port_by_quantity[qi] = _attribute_port(text, sentences, index, q, mentions, paragraphs, captions, ports)
+            port_by_quantity[qi] = _attribute_port(
+                text, sentences, index, q, mentions, captions, ports, len(quantities) - qi
+            )
 
         for qi, q in enumerate(quantities):
             port, refusal, port_context = port_by_quantity[qi]
@@ -650,9 +718,9 @@ def _attribute_port(
     index: int,
     q: Quantity,
     mentions: list[tuple[int, int, Port]],
-    paragraphs: list[tuple[int, int]],
     captions: set[tuple[int, int]],
     ports: list[Port],
+    quantities_after: int = 1,
 ) -> tuple[Port | None, str, tuple[int, int] | None]:
     """(port, refusal, context): the port a figure is about. The refusal is "excluded: <why>"
     for a figure that is no port's, or why the port cannot be told."""
@@ -661,7 +729,8 @@ def _attribute_port(
     for brk in _CLAUSE_BREAK.finditer(text, s_start, q.start):
         clause_start = brk.end()
     subject = text[clause_start : q.start]
-    window = text[clause_start : min(s_end, q.end + 40)]
+    clause_end = next((brk.start() for brk in _CLAUSE_BREAK.finditer(text, q.end, s_end)), s_end)
+    window = text[clause_start:clause_end]
     in_clause = [m for m in mentions if clause_start <= m[0] < q.start]
     daily_reason = _NOT_A_PORT[0]
     if daily_reason[0].search(window):
@@ -669,17 +738,24 @@ def _attribute_port(
     company = _NOT_A_PORT[-1]
     if company[0].search(text[s_start : q.start]):
         return None, f"excluded: {company[1]}", None
+    if in_clause and re.search(r"\bports\b", text[clause_start : in_clause[0][0]], re.I):
+        # "Ports across the prefecture, led by Horgos, ...": several ports, one named among them.
+        return None, "excluded: several ports together, not one port's", None
     if in_clause:
         first = in_clause[0]
         joined = len({m[2].id for m in in_clause}) > 1 and re.fullmatch(
             r"\s*(?:(?:land\s+|border\s+)?ports?\s*)?(?:,|and|,\s*and)\s*(?:the\s+)?", text[first[1] : in_clause[1][0]]
         )
         if joined:
-            values = len(_DIGIT_VALUES.findall(text, first[1], s_end))
-            if values > 1 and "respectively" not in text[s_start:s_end]:
+            values = quantities_after
+            together = re.search(r"\b(?:together|combined|in total|jointly)\b", text[s_start:clause_end], re.I)
+            if values > 1 and "respectively" not in text[s_start:s_end] and not together:
                 return None, "several ports and several values, without 'respectively' to pair them", None
             return None, "excluded: several ports together, not one port's", None
         return first[2], "", None
+    for phrase in (phrase for port in ports for phrase in port.not_port):
+        if phrase in subject:
+            return None, f"excluded: {phrase} is not the port (gazetteer.toml: not_port)", None
     for pattern, why in _NOT_A_PORT[1:]:
         if pattern.search(subject):
             return None, f"excluded: {why}", None
@@ -692,20 +768,16 @@ def _attribute_port(
         return None, "several ports are named in the sentence and none is the figure's subject", None
     # No port in the sentence: "the port", "there", "they" or no subject at all refer back to the
     # port the sentence before or the paragraph names, or the paragraph before if this one names none.
-    paragraph = next(p for p in paragraphs if p[0] <= s_start <= p[1])
-    earlier = [(a, b) for a, b in sentences[:index] if paragraph[0] <= a]
-    previous_paragraphs = [p for p in paragraphs if p[1] < paragraph[0] and p not in captions]
-    candidates = list(reversed(earlier))
-    # Reports chain their references: "the port" two paragraphs on is still the one named last.
-    for last in reversed(previous_paragraphs[-2:]):
-        candidates += [(a, b) for a, b in reversed(sentences[:index]) if last[0] <= a and b <= last[1]]
+    # Reports chain their references: "the port" three paragraphs on is still the one named last.
+    in_captions = [(a, b) for a, b in sentences[:index] if any(p[0] <= a <= p[1] for p in captions)]
+    candidates = [sentence for sentence in reversed(sentences[:index]) if sentence not in in_captions]
     for a, b in candidates:
         found = _port_mentions(text, a, b, ports)
         if found:
             if len({m[2].id for m in found}) > 1:
                 return None, "the sentence names no port, and the one it refers to names several", None
             return found[0][2], "", (a, b)
-    return None, "no port named in the sentence, the sentence before or the paragraph", None
+    return None, "no port named in the sentence or before it", None
 
 
 def _figure(
@@ -741,28 +813,45 @@ def _figure(
     cumulative = bool(
         _ORDINAL.match(text[q.number.start : q.number.end + 2].strip().split()[0]) or _CUMULATIVE.search(sentence)
     )
-    context: tuple[int, int] | None = port_context
+    needed: list[tuple[int, int]] = [port_context] if port_context else []
     period: tuple[int, int] | None = None
-    if periods:
+    own = [p for p in periods if not (q.metric.unit == "minutes" and re.search(r"[,;]", _between(text, q, p)))]
+    anaphoric = _SAME_PERIOD.search(sentence)
+    if own and not anaphoric:
         # The period written right after the value ("1.11 million tonnes of cargo transported in
         # January") is its own; else the nearest.
-        right_after = [p for p in periods if p[0] >= q.end and not re.search(r"[,;]", text[q.end : p[0]])]
+        right_after = [p for p in own if p[0] >= q.end and not re.search(r"[,;]", text[q.end : p[0]])]
         # A running total ends on the day it names ("As of Sunday, a cumulative total of ...").
-        days = [p for p in periods if re.match(r"(?:as of|by|on)\b", text[p[0] : p[1]], re.I)]
-        candidates = days if cumulative and days else right_after or periods
-        period = min(candidates, key=lambda p: (q.start - p[1]) if p[1] <= q.start else (p[0] - q.end))
-    else:
-        s_start = sentences[index][0]
-        previous = [(a, b) for a, b in sentences[:index] if text[b:s_start].strip() == "" or b == s_start]
-        if previous:
-            a, b = previous[-1]
+        days = [p for p in own if re.match(r"(?:as of|by|on)\b", text[p[0] : p[1]], re.I)]
+        running = [p for p in own if days and p in days or _CUMULATIVE.fullmatch(text[p[0] : p[1]])]
+        if cumulative:
+            # A running total ends on the day it names ("As of Sunday, a cumulative total of ..."),
+            # not in the year it began ("since the first train crossed in 2011").
+            candidates = days or running
+        else:
+            candidates = right_after or own
+        if candidates:
+            period = min(candidates, key=lambda p: (q.start - p[1]) if p[1] <= q.start else (p[0] - q.end))
+    elif q.metric.unit != "minutes":  # how long something takes is stated as things stand
+        # "In the same period", "over the period": the period stated last, up to four sentences
+        # back. With no period at all, only the sentence before in the same paragraph.
+        # Reports write one sentence a paragraph, so the sentence before may stand in the paragraph before.
+        reach = 4 if anaphoric else 2
+        for a, b in list(reversed(sentences[:index]))[:reach]:
             inherited = _find_periods(text, a, b, [(c.start, c.end) for c in _find_changes(text, a, b)])
-            if len(inherited) == 1 and "\n" not in text[b:s_start]:
+            if len(inherited) == 1:
                 period = inherited[0]
-                if context is None or context == (a, b):
-                    context = (a, b)
-                else:
-                    period = None
+                needed.append((a, b))
+                break
+            if inherited:
+                break  # several periods before: which one is meant cannot be told
+    if port is not None and not any(_names(text[quote[0] : quote[1]], s) for s in port.spellings):
+        if not port_context:
+            needed.append(sentences[index])  # the port is named outside the quote ("..., said X of Horgos")
+    if period is not None and not (quote[0] <= period[0] and period[1] <= quote[1]):
+        if not any(a <= period[0] and period[1] <= b for a, b in needed):
+            needed.append(sentences[index])
+    context = (min(a for a, _ in needed), max(b for _, b in needed)) if needed else None
     if change:
         figure["yoy_text"] = text[change[0] : change[1]]
         figure["yoy_change_pct"], figure["yoy_qualifier"] = parse_change(figure["yoy_text"])
@@ -791,6 +880,22 @@ def _figure(
         except FigureError as error:
             figure["status"], figure["reason"] = "unresolved", f"the seed's check refuses it: {error}"
     return figure
+
+
+# A period that refers back to the one stated before it.
+_SAME_PERIOD = re.compile(
+    r"\b(?:(?:in|over|during|for)\s+the\s+(?:same\s+)?(?:period|month|quarter|time)|(?:in|over|during)\s+this\s+period)\b"
+    r"(?!\s+(?:of\s+)?last\s+year)",
+    re.I,
+)
+
+
+def _between(text: str, q: Quantity, span: tuple[int, int]) -> str:
+    return text[q.end : span[0]] if span[0] >= q.end else text[span[1] : q.start]
+
+
+def _names(text: str, spelling: str) -> bool:
+    return re.search(rf"(?<![\w-]){re.escape(spelling)}(?![\w-])", text) is not None
 
 
 def _number(value: float) -> float | int:

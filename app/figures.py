@@ -259,7 +259,7 @@ def _day(phrase: str, reference: date) -> date:
 
 _ORDINAL_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
 _ORDINAL_COUNTS.update({"ten": 10, "eleven": 11})
-_OF_YEAR = r"(?:,? (?:of )?(?P<year>\d{4}|this year|last year))?"
+_OF_YEAR = r"(?:,? (?:of )?(?:the year|(?P<year>\d{4}|this year|last year)))?"
 # Words that say a figure counts from no particular day: a running total.
 _RUNNING_SINCE = re.compile(
     r"(?:since (?:\d{4}|(?:the|its) (?:service|route|line|launch|opening|start)\b.*|it (?:was )?(?:began|opened|launched).*)"
@@ -568,7 +568,8 @@ def unaccounted_numbers(
 # Sentences: the units a quote is made of, with their offsets. A period after these words (or an
 # initial) abbreviates, it does not end a sentence: "7.64 billion U.S. dollars", "Feb. 9".
 _ABBREVIATED = {"u.s", "u.k", "u.n", "co", "ltd", "inc", "no", "mr", "mrs", "ms", "dr", "st", "jr", "a.m", "p.m"}
-_ABBREVIATED |= {name.lower() for name in calendar.month_abbr if name} | {"sept"}
+# "May." ends a sentence: the month is never abbreviated.
+_ABBREVIATED |= {name.lower() for name in calendar.month_abbr if name and name != "May"} | {"sept"}
 _SENTENCE_END = re.compile(r"[.!?]+[\"”’]?(?=\s+[\"“‘(]?[A-Z0-9])")
 
 

@@ -85,6 +85,11 @@ def load_seeds(seeds_dir: Path) -> Seeds:
     for name in port_names:
         names_of[name.port_id].append(name.name)
     keys = port_keys(names_of)
+    # A quote may name a port by a spelling only the gazetteer knows ("Jimunai"): it counts for
+    # the check, though only ports.toml's attested names are served.
+    spelled = {
+        port_id: [*names, *gazetteer_spellings(seeds_dir).get(port_id, [])] for port_id, names in names_of.items()
+    }
 
     errors: list[str] = []
     observations: list[models.Observation] = []
@@ -102,7 +107,7 @@ def load_seeds(seeds_dir: Path) -> Seeds:
             try:
                 if "source" in figure:
                     raise FigureError(f"the source is the file's name ({source.id}); drop the source field")
-                observations.append(_figure_row({**figure, "source": source.id}, sources, names_of, metrics, seen))
+                observations.append(_figure_row({**figure, "source": source.id}, sources, spelled, metrics, seen))
             except (FigureError, KeyError, TypeError, ValueError) as error:
                 reason = f"missing field {error}" if isinstance(error, KeyError) else str(error)
                 errors.append(
@@ -119,6 +124,15 @@ def load_seeds(seeds_dir: Path) -> Seeds:
         metrics=list(metrics.values()),
         observations=observations,
     )
+
+
+def gazetteer_spellings(seeds_dir: Path) -> dict[str, list[str]]:
+    """Every spelling seeds/gazetteer.toml knows for each port id (attested or not)."""
+    path = seeds_dir / "gazetteer.toml"
+    rows = read_toml(path)["port"] if path.exists() else []
+    return {
+        row["id"]: [row["name"], *(n["name"] for n in row.get("names", [])), *row.get("unattested", [])] for row in rows
+    }
 
 
 def account_for_numbers(source: models.Source, seeded: dict[str, Any]) -> list[str]:

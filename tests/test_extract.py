@@ -315,3 +315,66 @@ def test_a_reference_reaches_back_over_paragraphs_to_the_port_named_last() -> No
         ("irkeshtam", 1_160_000, "2023-01-01", "2023-10-31", 96),
         ("irkeshtam", 5, None, "2023-11-10", None),
     ]
+
+
+@pytest.mark.parametrize(
+    "text, period",
+    [
+        # "in the same period" refers back to the period stated last, across paragraphs ...
+        (
+            "The Horgos port handled 3,000 trains in the first half.\nCargo there reached 2 million tonnes in the same period.",
+            ("2023-01-01", "2023-06-30"),
+        ),
+        # ... and a sentence with no period takes the one of the sentence before.
+        (
+            "The Horgos port handled 3,000 trains in May.\nVehicles there rose 5 percent year on year to 9,000.",
+            ("2023-05-01", "2023-05-31"),
+        ),
+        # "this year as of Sunday" is the year so far, up to that Sunday.
+        ("The Horgos port had handled 9,000 vehicles this year as of Sunday.", ("2023-01-01", "2023-07-02")),
+        # A running total that began in a year ends on the reference day, not in that year.
+        (
+            "Since its first train left in 2016, the Horgos port has handled a cumulative total of 9,000 trains.",
+            (None, "2023-07-04"),
+        ),
+    ],
+)
+def test_periods_by_reference_and_running_totals(text: str, period: tuple[str | None, str]) -> None:
+    figures = proposed(dateline(text))
+    assert (figures[-1]["period_start"], figures[-1]["period_end"]) == period
+
+
+def test_a_duration_takes_no_period_from_elsewhere() -> None:
+    text = dateline("The Horgos port handled 3,000 trains in May. Clearing a train there now takes under 40 minutes.")
+    figure = proposed(text)[-1]
+    assert (figure["metric"], figure["period_start"], figure["period_end"]) == ("inspection_time", None, "2023-07-04")
+
+
+@pytest.mark.parametrize(
+    "sentence, reason",
+    [
+        (
+            "Ports across the Ili Kazak Autonomous Prefecture, led by Horgos, handled 11.9 million tonnes in May.",
+            "several ports",
+        ),
+        ("Tacheng Prefecture's foreign trade totaled 6.2 billion yuan in May.", "a region's total"),
+        ("Cargo at the Horgos port passed the mark of 200,000 tonnes in May.", "a threshold"),
+        ("The station expects passengers at Horgos to exceed 1.5 million this year.", "a forecast"),
+        ("The Khorgos Gateway dry port in Kazakhstan handled 185,000 TEU in May.", "is not the port"),
+        ("Trucks wait at the Horgos port, Sept. 26, 2023.", "a date"),
+    ],
+)
+def test_more_numbers_that_are_no_ports_figures(sentence: str, reason: str) -> None:
+    reading = read(dateline(sentence))
+    assert [f for f in reading["figures"] if f["status"] == "proposed"] == []
+    assert any(reason in entry["reason"] for entry in reading["excluded"]), reading["excluded"]
+
+
+def test_a_single_spelling_of_the_gazetteer_satisfies_the_seeds_check(seeds_copy: Path) -> None:
+    article = "test-2023-07-04-hongqilafu"
+    meta = (seeds_copy / f"{ARTICLE}.toml").read_text().replace(ARTICLE, article).replace("Feb. 9", "July 4")
+    (seeds_copy / f"{article}.toml").write_text(meta)
+    (seeds_copy / f"{article}.txt").write_text(dateline("The Hongqilafu port handled 900 vehicles in June."))
+    assert run_extract(str(seeds_copy / f"{article}.txt"), "--write", seeds_dir=seeds_copy).returncode == 0
+    ours = [o for o in load_seeds(seeds_copy).observations if o.source_id == article]
+    assert [(o.port_id, o.value) for o in ours] == [("khunjerab", 900)]

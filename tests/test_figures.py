@@ -274,6 +274,11 @@ def test_sentence_spans() -> None:
         'Clearance takes 20 minutes," he said.',
         "A second paragraph.",
     ]
+    months = "Trains ran in May. Trucks ran in Jan. 2023."
+    assert [months[a:b] for a, b in sentence_spans(months)] == [
+        "Trains ran in May.",
+        "Trucks ran in Jan. 2023.",
+    ]
 
 
 @pytest.mark.parametrize(
