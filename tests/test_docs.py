@@ -31,7 +31,13 @@ def test_openapi_describes_the_api(openapi: dict[str, Any]) -> None:
 def test_the_prose_holds_for_any_seeds(client: TestClient, openapi: dict[str, Any]) -> None:
     """What the schema and the index say of the data is true whatever articles are seeded: they name
     no article (its id, date, headline or publisher) and no port, and leave the counts to the API."""
-    prose = [openapi["info"]["description"], *(tag["description"] for tag in openapi["tags"])]
+    prose = [
+        openapi["info"]["summary"],
+        openapi["info"]["description"],
+        *(tag["description"] for tag in openapi["tags"]),
+    ]
+    operations = [operation for path in openapi["paths"].values() for operation in path.values()]
+    prose += [operation[part] for operation in operations for part in ("summary", "description")]
     prose.append(client.get("/", headers={"Accept": "application/json"}).json()["description"])
     pinned = [name for port in seeded().ports for name in (port.name, port.id)]
     for source in seeded().sources:

@@ -44,7 +44,7 @@ def get_port(dataset: DatasetDep, port: PortKey) -> PortDetail:
 @router.get(
     "/{port}/metrics/{metric}",
     summary="One port's figures for one metric",
-    description="The observations of one metric at one port, for example cargo tonnage at Alataw.",
+    description="The observations of one metric at one port, in chronological order, with how many there are.",
     responses=error_responses(404, 422),
 )
 def list_port_metric_observations(
