@@ -10,10 +10,13 @@ import http.client
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Annotated, Literal
 
 import pytest
+from fastapi import Depends, FastAPI, Query
 from fastapi.testclient import TestClient
 
+from app.api.problems import add_problem_handlers
 from tests.helpers import PROBLEM, metric_ids, observation_ids, port_ids, valid_values
 from tests.server import uvicorn_server
 
@@ -185,3 +188,22 @@ def test_hostile_headers_are_ignored_and_not_echoed(get: Get, headers: dict[str,
     status, answer_headers, body = get("/v1/observations", headers)
     assert (status, answer_headers["content-type"]) == (200, "application/json")
     assert_nothing_echoed(answer_headers, body)
+
+
+def test_a_closed_set_declared_in_a_dependency_lists_its_values() -> None:
+    """valid_values comes from the parameter's declaration wherever it is: in the route, as
+    `format`, or in a dependency, as a filter added to observation_filter would be."""
+
+    def choice(size: Annotated[Literal["small", "large"], Query()] = "small") -> str:
+        return size
+
+    app = FastAPI()
+    add_problem_handlers(app)
+
+    @app.get("/sized")
+    def sized(size: Annotated[str, Depends(choice)]) -> str:
+        return size
+
+    response = TestClient(app).get("/sized?size=huge")
+    assert response.status_code == 422
+    assert response.json()["valid_values"] == ["small", "large"]
