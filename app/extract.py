@@ -173,7 +173,7 @@ _ORDINAL = re.compile(r"^\d[\d,]*(?:st|nd|rd|th)$")
 _NOT_A_PORT = [
     (
         re.compile(
-            r"\b(?:daily(?! necessities| goods| commodities| needs)|a day|per day|each day|every day|on average|average|single-day|per hour|a month|per month|monthly)\b",
+            r"\b(?:daily(?! necessities| goods| commodities| needs)|a day|per day|each day|every day|on average|average|single-day|per hour|a month|per month|monthly)\b(?!-)",
             re.I,
         ),
         "an average or a single day's figure, not the port's total",
@@ -822,7 +822,12 @@ def _figure(
         # January") is its own; else the nearest.
         right_after = [p for p in own if p[0] >= q.end and not re.search(r"[,;]", text[q.end : p[0]])]
         # A running total ends on the day it names ("As of Sunday, a cumulative total of ...").
-        days = [p for p in own if re.match(r"(?:as of|by|on)\b", text[p[0] : p[1]], re.I)]
+        days = [
+            p
+            for p in own
+            if re.match(r"(?:as of|by|on)\b", text[p[0] : p[1]], re.I)
+            and not re.search(r"\bsince\b[^,;]*$", text[sentences[index][0] : p[0]], re.I)  # "since ... on April 1"
+        ]
         running = [p for p in own if days and p in days or _CUMULATIVE.fullmatch(text[p[0] : p[1]])]
         if cumulative:
             # A running total ends on the day it names ("As of Sunday, a cumulative total of ..."),

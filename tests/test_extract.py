@@ -378,3 +378,18 @@ def test_a_single_spelling_of_the_gazetteer_satisfies_the_seeds_check(seeds_copy
     assert run_extract(str(seeds_copy / f"{article}.txt"), "--write", seeds_dir=seeds_copy).returncode == 0
     ours = [o for o in load_seeds(seeds_copy).observations if o.source_id == article]
     assert [(o.port_id, o.value) for o in ours] == [("khunjerab", 900)]
+
+
+def test_a_running_total_since_a_day_does_not_end_on_it() -> None:
+    figure = only(
+        dateline("Since crossings resumed on April 1, the Khunjerab Pass has recorded over 50,000 passengers so far.")
+    )
+    assert (figure["period_start"], figure["period_end"], figure["cumulative"]) == (None, "2023-07-04", True)
+
+
+def test_a_month_on_month_change_is_no_average_and_not_year_on_year() -> None:
+    reading = read(
+        dateline("The Horgos port handled 2.3 million tonnes in June, a month-on-month increase of 5 percent.")
+    )
+    (figure,) = reading["figures"]
+    assert (figure["status"], figure["value"], figure["yoy_change_pct"]) == ("proposed", 2_300_000, None)
