@@ -1,4 +1,6 @@
-# make run: set up, seed and serve on $(PORT). make test: the test suite. Nothing else is needed.
+# make run: set up, seed and serve on $(PORT). make test: the test suite, with what it drives
+# (Debian's Chromium, Node for the OpenAPI linters) installed where they are missing. Nothing else
+# is needed.
 # make lint: ruff, mypy and the OpenAPI linters (make test runs it). make lock: the locked versions,
 # after a dependency change.
 # make test-load: the load tests. make audit: known vulnerabilities in the dependencies.
@@ -13,18 +15,38 @@ BENCH_VENV := .venv-bench
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install lock seed run lint lint-openapi test test-load audit bench bench-scale extract-eval image-smoke clean
+.PHONY: install runtime lock seed run lint lint-openapi test test-load audit bench bench-scale extract-eval image-smoke clean tools
 
 install: $(VENV)/.installed
+runtime: $(VENV)/.runtime
 
-# Exact versions with hashes from the lock (.ci/requirements-test.txt), then the project itself.
-# setuptools too: Python 3.11's venv brings 65.5.0, which has known vulnerabilities.
-$(VENV)/.installed: pyproject.toml .ci/requirements-test.txt
+# What the server needs, and no more, for make seed and make run: exact versions with hashes from
+# the image's lock (.ci/requirements.txt), then the project itself. setuptools too: Python 3.11's
+# venv brings 65.5.0, which has known vulnerabilities.
+$(VENV)/.runtime: pyproject.toml .ci/requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip setuptools
-	$(BIN)/pip install --quiet --require-hashes -r .ci/requirements-test.txt
+	$(BIN)/pip install --quiet --require-hashes -r .ci/requirements.txt
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
+
+# The test and audit tools on top, for everything that checks (.ci/requirements-test.txt, the same
+# versions of the runtime and more).
+$(VENV)/.installed: $(VENV)/.runtime .ci/requirements-test.txt
+	$(BIN)/pip install --quiet --require-hashes -r .ci/requirements-test.txt
+	touch $@
+
+# What the tests drive beside Python: Debian's Chromium for the browser tests (Playwright never
+# downloads a browser) and Node's npx for the OpenAPI linters. Installed with apt-get where they
+# are missing and this user can; otherwise one line says what to install.
+APT_INSTALL = DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
+tools:
+	@command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && can_apt=1; \
+	missing=""; [ -x /usr/bin/chromium ] || missing="chromium"; command -v npx >/dev/null || missing="$$missing nodejs npm"; \
+	if [ -n "$$missing" ]; then \
+	  if [ -n "$$can_apt" ]; then echo "== installing$$missing with apt-get"; apt-get update -qq && $(APT_INSTALL) $$missing >/dev/null; \
+	  else echo "make test needs:$$missing (Debian: sudo apt-get install -y$$missing)"; exit 1; fi; \
+	fi
 
 # The locks, after a change to the dependencies in pyproject.toml: the image's (runtime only) and
 # the one make install, CI and make audit use (runtime, test and audit). uv resolves for every
@@ -35,7 +57,7 @@ lock: install
 	$(LOCK) -o .ci/requirements.txt
 	$(LOCK) --extra test --extra audit -o .ci/requirements-test.txt
 
-seed: install
+seed: runtime
 	$(BIN)/python -m app.seed
 
 # Seeding takes a second and gives the same bytes every time, so run always seeds first.
@@ -53,11 +75,10 @@ lint: install lint-openapi
 
 # Redocly (recommended) and Spectral (spectral:oas) on the schema the app serves, through npx:
 # any error or warning fails (.ci/lint_openapi.py).
-lint-openapi: install
-	command -v npx >/dev/null || { echo "npx is missing: install Node.js (20 or later) with npm"; exit 1; }
+lint-openapi: install tools
 	$(BIN)/python .ci/lint_openapi.py
 
-test: lint
+test: lint tools
 	$(BIN)/pytest
 
 # Against a real server: 256 connections with 1 and then 2 workers (tests/test_load.py), and
