@@ -23,6 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from app.curator_page import curator_page
 from app.figures import (
     QUALIFIER_WORDS,
     WORD_DURATIONS,
@@ -148,12 +149,14 @@ _PERIOD = re.compile(
             rf"\b(?:in|during|over)\s+the\s+(?:first|second|third|fourth)\s+(?:quarter|half|three quarters){_YEAR_OF}",
             rf"\b(?:in|during|over)\s+the\s+first\s+{_COUNT}\s+months{_YEAR_OF}",
             rf"\b(?:(?:in|during)\s+)?(?:from|between)\s+{_MONTH}\s+(?:to|and|through)\s+{_MONTH}{_YEAR_OF}",
-            rf"\b(?:(?:in|during)\s+)?{_MONTH}\s*[-–]\s*{_MONTH}{_YEAR_OF}",
+            rf"\b(?:(?:in|during)\s+(?:the\s+)?)?{_MONTH}\s*[-–]\s*{_MONTH}(?:\s+period)?{_YEAR_OF}",
             r"\bso far (?:this year|in \d{4})\b|\bsince the (?:beginning|start) of (?:this|the) year\b",
             rf"\b(?:in|during)\s+{_MONTH}(?:\s+\d{{4}}|\s+last year)?",
             rf"\bon\s+(?:{_WEEKDAY}|{_MONTH}\s+\d{{1,2}})\b",
             r"\b(?:in|during)\s+\d{4}\b",
-            r"\blast year\b",
+            r"\blast year\b|\blast month\b",
+            r"\b(?:throughout|for the whole of)\s+\d{4}\b",
+            r"\bsince the (?:beginning|start) of \d{4}\b",
             r"\bthis year\b",
             r"\bto date\b|\bsince \d{4}\b|\bsince (?:its|the) (?:launch|opening|start|service began|route opened)(?: in \d{4})?\b",
         ]
@@ -1057,15 +1060,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("article", type=Path, help="the article, PATH/<id>.txt, with PATH/<id>.toml beside it")
     parser.add_argument("--json", action="store_true", help="print JSON for programs instead of TOML")
     parser.add_argument("--write", action="store_true", help="write SEEDS_DIR/<id>.figures.toml (and new ports)")
+    parser.add_argument("--force", action="store_true", help="with --write: replace an existing figures file")
+    parser.add_argument(
+        "--html",
+        type=Path,
+        metavar="PATH",
+        help="write the curator's page: the article, each number marked by its fate",
+    )
     args = parser.parse_args(argv)
     seeds_dir = get_settings().seeds_dir
     text, meta, reading = read_article(args.article, seeds_dir)
+    target = seeds_dir / f"{meta['id']}{FIGURES_SUFFIX}"
+    if args.write and target.exists() and not args.force:
+        # A curator's reviewed file holds notes and decisions the extractor cannot make again.
+        sys.stderr.write(f"extract: {target} exists; nothing written (--force replaces it)\n")
+        return 1
     if args.json:
         sys.stdout.write(json.dumps(to_json(reading), ensure_ascii=False, indent=2) + "\n")
-    else:
+    elif not args.html:
         sys.stdout.write(to_toml(reading, meta["id"]))
     if args.write:
-        target = seeds_dir / f"{meta['id']}{FIGURES_SUFFIX}"
+        if args.article.resolve().parent != seeds_dir.resolve():
+            sys.stderr.write(
+                f"extract: the seed reads only articles in {seeds_dir}: put {args.article.name} there too\n"
+            )
         target.write_text(to_toml(reading, meta["id"]), encoding="utf-8")
         new_ports = [p for p in reading.ports if not p.in_ports_toml]
         if new_ports:
@@ -1078,6 +1096,11 @@ def main(argv: list[str] | None = None) -> int:
             + (f"; added {', '.join(p.id for p in new_ports)} to ports.toml" if new_ports else "")
             + "\n"
         )
+    if args.html:  # after --write, so that the page shows what the seeds now hold
+        figures_file = seeds_dir / f"{meta['id']}{FIGURES_SUFFIX}"
+        loaded = read_toml(figures_file) if figures_file.exists() else None
+        args.html.write_text(curator_page(text, meta, to_json(reading), loaded), encoding="utf-8")
+        sys.stderr.write(f"extract: wrote {args.html}: open it in a browser ({args.html.resolve().as_uri()})\n")
     return 0
 
 

@@ -281,9 +281,11 @@ def resolve_period(period_text: str, reference: date, cumulative: bool = False) 
     - "as of X", "by X", "by the end of <month>": refused unless the figure is a running total,
       which then ends on X; "to date", "since 2011", "since the service began": a running total
       up to the reference day;
-    - "last year": the previous calendar year; "in 2022": that year."""
+    - "last year": the previous calendar year; "in 2022", "throughout 2022": that year;
+      "last month": the calendar month before the reference day's."""
     phrase = re.sub(r"\s+", " ", period_text.strip().lower().rstrip(".,"))
-    phrase = re.sub(r"^(?:in|during|over|for|on|of) (?:the )?", "", phrase)
+    phrase = re.sub(r"^(?:in|during|over|for|on|of|throughout) (?:the )?(?:whole of )?", "", phrase)
+    phrase = re.sub(r" period$", "", phrase)  # "in the January-October period"
     phrase = phrase.replace("–", "-").replace(" - ", "-")
 
     def year_of(match: re.Match[str]) -> int | None:
@@ -334,6 +336,13 @@ def resolve_period(period_text: str, reference: date, cumulative: bool = False) 
         year = int(match["year"]) if match["year"] else reference.year - 1
         return (None if cumulative else date(year, 1, 1)), date(year, 12, 31)
     # The year so far: from January 1 to the day named, or to the reference day.
+    if phrase == "last month":
+        month_end = date(reference.year, reference.month, 1) - timedelta(days=1)
+        return (None if cumulative else month_end.replace(day=1)), month_end
+    if match := re.fullmatch(r"since the (?:beginning|start) of (\d{4})", phrase):
+        if int(match[1]) != reference.year:
+            raise FigureError(f"cannot resolve {period_text!r}: not the reference day's year ({reference})")
+        return (None if cumulative else date(reference.year, 1, 1)), reference
     so_far = r"(?:so far this year|since the (?:beginning|start) of (?:this|the) year|this year)"
     if re.fullmatch(so_far, phrase):
         return (None if cumulative else date(reference.year, 1, 1)), reference

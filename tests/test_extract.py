@@ -393,3 +393,13 @@ def test_a_month_on_month_change_is_no_average_and_not_year_on_year() -> None:
     )
     (figure,) = reading["figures"]
     assert (figure["status"], figure["value"], figure["yoy_change_pct"]) == ("proposed", 2_300_000, None)
+
+
+def test_write_does_not_replace_a_reviewed_file_without_force(seeds_copy: Path) -> None:
+    article = seeds_copy / f"{ARTICLE}.txt"
+    curated = (seeds_copy / f"{ARTICLE}.figures.toml").read_text()
+    refused = run_extract(str(article), "--write", seeds_dir=seeds_copy)
+    assert refused.returncode == 1 and "--force" in refused.stderr
+    assert (seeds_copy / f"{ARTICLE}.figures.toml").read_text() == curated
+    assert run_extract(str(article), "--write", "--force", seeds_dir=seeds_copy).returncode == 0
+    assert len(load_seeds(seeds_copy).observations) == len(load_seeds(SEEDS).observations)

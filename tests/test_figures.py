@@ -156,6 +156,10 @@ JULY_4 = date(2023, 7, 4)  # a Tuesday
         ("this year", (date(2023, 1, 1), JULY_4)),
         ("As of Sunday, the port had handled 3,000 trains this year", (date(2023, 1, 1), date(2023, 7, 2))),
         ("last year", (date(2022, 1, 1), date(2022, 12, 31))),
+        ("last month", (date(2023, 6, 1), date(2023, 6, 30))),
+        ("throughout 2022", (date(2022, 1, 1), date(2022, 12, 31))),
+        ("in the January-May period", (date(2023, 1, 1), date(2023, 5, 31))),
+        ("since the start of 2023", (date(2023, 1, 1), JULY_4)),
         ("in 2021", (date(2021, 1, 1), date(2021, 12, 31))),
         ("on Monday", (date(2023, 7, 3), date(2023, 7, 3))),
         ("on Tuesday", (date(2023, 6, 27), date(2023, 6, 27))),  # the last one before the day
