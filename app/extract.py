@@ -149,6 +149,7 @@ _PERIOD = re.compile(
             rf"\b(?:in|during|over)\s+the\s+(?:first|second|third|fourth)\s+(?:quarter|half|three quarters){_YEAR_OF}",
             rf"\b(?:in|during|over)\s+the\s+first\s+{_COUNT}\s+months{_YEAR_OF}",
             rf"\b(?:(?:in|during)\s+)?(?:from|between)\s+{_MONTH}\s+(?:to|and|through)\s+{_MONTH}{_YEAR_OF}",
+            rf"\b(?:in|during)\s+{_MONTH}\s+(?:and|to|through)\s+{_MONTH}{_YEAR_OF}",
             rf"\b(?:(?:in|during)\s+(?:the\s+)?)?{_MONTH}\s*[-–]\s*{_MONTH}(?:\s+period)?{_YEAR_OF}",
             r"\bso far (?:this year|in \d{4})\b|\bsince the (?:beginning|start) of (?:this|the) year\b",
             rf"\b(?:in|during)\s+{_MONTH}(?:\s+\d{{4}}|\s+last year)?",
@@ -405,6 +406,11 @@ def _find_quantities(
             subject = (
                 None if _YEAR.fullmatch(number.written) or other_noun else _subject_metric(text, start, at, metrics)
             )
+            elliptical = re.match(r"\s*(?:[,.;]|respectively\b|$)", text[value_end:end])
+            if subject is None and elliptical and quantities and not _YEAR.fullmatch(number.written):
+                # "the Horgos port handled 7,600 trains, while the Alashankou port handled 6,700"
+                earlier = quantities[-1]
+                subject = (earlier.metric, earlier.unit_start, earlier.unit_start + len(earlier.unit_text))
             if subject is None:
                 next_word = re.match(r"\s+([A-Za-z][\w-]*)", text[value_end:end])
                 if _YEAR.fullmatch(number.written):

@@ -403,3 +403,15 @@ def test_write_does_not_replace_a_reviewed_file_without_force(seeds_copy: Path) 
     assert (seeds_copy / f"{ARTICLE}.figures.toml").read_text() == curated
     assert run_extract(str(article), "--write", "--force", seeds_dir=seeds_copy).returncode == 0
     assert len(load_seeds(seeds_copy).observations) == len(load_seeds(SEEDS).observations)
+
+
+def test_a_parallel_clause_shares_the_unit_and_a_month_pair_is_one_period() -> None:
+    figures = proposed(
+        dateline("In 2022, the Horgos port handled 7,600 freight trains, while the Alashankou port handled 6,700.")
+    )
+    assert [(f["port"], f["metric"], f["value"], f["period_end"]) for f in figures] == [
+        ("horgos", "freight_trains", 7600, "2022-12-31"),
+        ("alataw", "freight_trains", 6700, "2022-12-31"),
+    ]
+    figure = only(dateline("The Horgos port handled 1.6 million tonnes of goods in January and February."))
+    assert (figure["period_start"], figure["period_end"]) == ("2023-01-01", "2023-02-28")
