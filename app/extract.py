@@ -663,7 +663,8 @@ def extract(
                     for qi, q in enumerate(quantities)
                     if q.start >= change.end
                     and re.fullmatch(
-                        r"[^.;]{0,25}?\bto\s+(?:(?:reach|hit|total|stand at)\s+)?", text[change.end : q.start]
+                        r"[^.;]{0,25}?(?:\bto\s+(?:(?:reach|hit|total|stand at)\s+)?|,\s*(?:reaching|hitting|totaling|totalling)\s+)",
+                        text[change.end : q.start],
                     )
                 ]
                 preceding = [qi for qi, q in enumerate(quantities) if q.end <= change.start and qi not in change_of]

@@ -415,3 +415,10 @@ def test_a_parallel_clause_shares_the_unit_and_a_month_pair_is_one_period() -> N
     ]
     figure = only(dateline("The Horgos port handled 1.6 million tonnes of goods in January and February."))
     assert (figure["period_start"], figure["period_end"]) == ("2023-01-01", "2023-02-28")
+
+
+def test_a_change_before_the_value_belongs_to_it_with_reaching() -> None:
+    figure = only(
+        dateline("Cargo at the Alashankou port rose 8 percent year on year in June, reaching 1.5 million tonnes.")
+    )
+    assert (figure["value"], figure["yoy_change_pct"]) == (1_500_000, 8)
