@@ -59,6 +59,8 @@ OBSERVATION, PORT, PORT_KEY, PORT_NAME = (
 )
 METRIC, SOURCE, OBSERVATION_COUNT = _tables["metric"], _tables["source"], _tables["observation_count"]
 OBS = OBSERVATION.c
+SERIES_POINT = _tables["series_point"]
+SERIES = SERIES_POINT.c
 # An observation's columns as a record is built from them: the days as SQLite stores them,
 # 'YYYY-MM-DD' text. Read as dates they would be parsed here only to be written back as the same
 # text in every CSV row and JSON answer, which cost a fifth of a CSV page.
@@ -103,6 +105,11 @@ def observation_cursor(record: dict[str, Any]) -> str:
     """Where a page of observations ends, in list order: `<period_end>~<id>`. It holds its own
     position, so it needs no look-up and still works on another version of the data."""
     return f"{record['period_end']}~{record['id']}"
+
+
+def series_cursor(point: Any) -> str:
+    """Where a page of a series ends: `<period_end>~<period_start>`, the start empty for a running total."""
+    return f"{point['period_end']}~{point['start_key']}"
 
 
 def _csv_cursor(row: tuple[Any, ...]) -> str:
@@ -235,6 +242,43 @@ class Dataset:
         total = int(found.scalar_one())
         return total if total <= MAX_COUNT else None
 
+    # Series (app.series): each a range of series_point's primary key, in list order.
+
+    def series(self, port: str, metric: str, after: str | None, limit: int, offset: int) -> Slice:
+        """One page of a port's series of one metric, after the cursor `after` (series_cursor)."""
+        query = select(SERIES_POINT).where(SERIES.port_id == port, SERIES.metric_id == metric)
+        if after is not None:
+            end, start_key = after.split("~", 1)  # the pattern ensures one "~"
+            query = query.where(
+                tuple_(SERIES.period_end, SERIES.start_key) > tuple_(literal(end, String), literal(start_key))
+            )
+        query = query.order_by(SERIES.period_end, SERIES.start_key).limit(limit + 1).offset(offset)
+        rows = self._execute(query).all()
+        return _slice([row._mapping for row in rows[:limit]], len(rows) > limit, series_cursor)
+
+    def series_count(self, port: str, metric: str) -> int:
+        query = select(func.count()).where(SERIES.port_id == port, SERIES.metric_id == metric)
+        return int(self._execute(query.select_from(SERIES_POINT)).scalar_one())
+
+    def series_links(self, port: str | None = None, metric: str | None = None) -> list[schemas.SeriesLink]:
+        """The series of one port (one per metric it has figures of), or of one metric (one per port
+        having it, the first EMBEDDED ports), from the counts the seed stored."""
+        counts = OBSERVATION_COUNT.c
+        if port is not None:
+            query = select(counts.port_id, counts.metric_id).where(counts.port_id == port).order_by(counts.metric_id)
+        else:
+            query = select(counts.port_id, counts.metric_id).where(counts.metric_id == metric).order_by(counts.port_id)
+        return [
+            schemas.SeriesLink(
+                port=row.port_id,
+                metric=row.metric_id,
+                series=links.series(row.port_id, row.metric_id),
+                csv=links.series(row.port_id, row.metric_id, ".csv"),
+                chart=links.series(row.port_id, row.metric_id, ".svg"),
+            )
+            for row in self._execute(query.limit(EMBEDDED))
+        ]
+
     def _by_id(
         self, table: Table, after: str | None, limit: int, offset: int, columns: list[Column[Any]] | None = None
     ) -> Sequence[Row[Any]]:
@@ -282,7 +326,8 @@ def all_csv_rows(connection: Connection) -> Iterator[tuple[Any, ...]]:
 # Where each CSV column comes from in an observation row, where the names differ.
 _CSV_SOURCE_COLUMNS = {"port": "port_id", "metric": "metric_id"}
 _CSV_PERIOD_END, _CSV_ID = CSV_COLUMNS.index("period_end"), CSV_COLUMNS.index("id")
-_CSV_AS_WRITTEN = [CSV_COLUMNS.index("value"), CSV_COLUMNS.index("yoy_change_pct")]
+_INTERVAL_ENDS = ["value_low", "value_high", "prior_year_low", "prior_year_high"]
+_CSV_AS_WRITTEN = [CSV_COLUMNS.index(name) for name in ["value", "yoy_change_pct", *_INTERVAL_ENDS]]
 
 
 def csv_rows(columns: list[str], rows: Iterable[Sequence[Any]]) -> Iterator[tuple[Any, ...]]:
@@ -367,6 +412,11 @@ def observation_record(columns: list[str], row: Sequence[Any]) -> dict[str, Any]
         "yoy_text": o["yoy_text"],
         "prior_year_value": o["prior_year_value"],
         "prior_year_qualifier": o["prior_year_qualifier"],
+        **{name: None if o[name] is None else _as_written(o[name]) for name in _INTERVAL_ENDS},
+        "low_inclusive": o["low_inclusive"],
+        "high_inclusive": o["high_inclusive"],
+        "prior_year_low_inclusive": o["prior_year_low_inclusive"],
+        "prior_year_high_inclusive": o["prior_year_high_inclusive"],
         "note": o["note"],
         "source": {
             "id": o["source_id"],

@@ -1,7 +1,7 @@
 """Every link the API gives out, built here and nowhere else. Links are relative to the server,
 so they hold behind any proxy or host name; the version prefix is written once, in API."""
 
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 API = "/v1"
 PORTS = f"{API}/ports"
@@ -21,6 +21,11 @@ def port(port_id: str) -> str:
 
 def metric(metric_id: str) -> str:
     return f"{METRICS}/{metric_id}"
+
+
+def series(port_id: str, metric_id: str, representation: str = "") -> str:
+    """A port's consolidated series of one metric: JSON, or `.csv`, or the `.svg` chart."""
+    return f"{PORTS}/{port_id}/metrics/{metric_id}/series{representation}"
 
 
 def observation(observation_id: str) -> str:
@@ -51,4 +56,5 @@ def page(path: str, query: list[tuple[str, str]], after: str | None = None) -> s
     follows that item, which replaces any `after` and `offset` the request had."""
     if after is not None:
         query = [(k, v) for k, v in query if k not in ("after", "offset")] + [("after", after)]
+    path = quote(path)  # a port's other name in the path ("/v1/ports/Какака/..."): a header holds ASCII only
     return f"{path}?{urlencode(query)}" if query else path

@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app import links
-from app.api import docs, downloads, health, metrics, observations, ports, sources
+from app.api import docs, downloads, health, metrics, observations, ports, series, sources
 from app.api.problems import add_problem_handlers, declare_problem_media_type
 from app.db import DatabaseError, check_database
 from app.middleware import HeaderLimit, LargeAnswers, PublicCORS, ResponseCache, StandardHeaders, UnhandledErrors
@@ -51,6 +51,10 @@ CONTENT_SECURITY_POLICY = (
 
 TAGS = [
     {"name": "ports", "description": "The land ports, addressable by id or any of their other names."},
+    {
+        "name": "series",
+        "description": "Each port's figures of one metric consolidated: one point per period, what all statements prove.",
+    },
     {"name": "metrics", "description": "What is measured, and in which unit."},
     {"name": "observations", "description": "The figures themselves, each with its quote; JSON or CSV."},
     {"name": "sources", "description": "The articles the figures come from, each with its full text."},
@@ -117,7 +121,7 @@ def create_app(settings: Settings) -> FastAPI:
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     add_problem_handlers(app)
-    for module in (ports, metrics, observations, sources, downloads, health, docs):
+    for module in (ports, series, metrics, observations, sources, downloads, health, docs):
         app.include_router(module.router)
     # Outermost last: every answer, cached or not, gets CORS and the standard headers.
     app.add_middleware(LargeAnswers, at_once=settings.large_answers_at_once, wait=settings.queue_wait)

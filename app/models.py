@@ -7,7 +7,7 @@ from sqlmodel import Field, SQLModel
 
 # The Alembic revision that creates these tables. A new migration must change it;
 # tests/test_migrations.py fails until it does.
-SCHEMA_REVISION = "0002"
+SCHEMA_REVISION = "0003"
 
 
 class Source(SQLModel, table=True):
@@ -80,6 +80,17 @@ class Observation(SQLModel, table=True):
     # stored so that neither a request nor a reader of the SQLite file has to work it out again.
     prior_year_value: float | None = None
     prior_year_qualifier: str | None = None
+    # DERIVED when the database is built (app.intervals): the interval the value's words prove, and
+    # the one its prior-year value is known to lie in (null where the change proves nothing). A null
+    # high end is no upper bound.
+    value_low: float | None = None
+    value_high: float | None = None
+    low_inclusive: bool | None = None
+    high_inclusive: bool | None = None
+    prior_year_low: float | None = None
+    prior_year_high: float | None = None
+    prior_year_low_inclusive: bool | None = None
+    prior_year_high_inclusive: bool | None = None
     quote: str
     quote_start: int
     quote_end: int
@@ -101,6 +112,9 @@ class ObservationCount(SQLModel, table=True):
     without counting rows per request."""
 
     __tablename__ = "observation_count"
+
+    # The ports having a metric, in port order (a metric's series links), from one index range.
+    __table_args__ = (Index("ix_observation_count_metric_port", "metric_id", "port_id"),)
 
     port_id: str = Field(foreign_key="port.id", primary_key=True)
     metric_id: str = Field(foreign_key="metric.id", primary_key=True, index=True)
@@ -133,3 +147,28 @@ class ObservationsCsvPart(SQLModel, table=True):
     part: int = Field(primary_key=True)
     observations: int
     csv: bytes
+
+
+class SeriesPoint(SQLModel, table=True):
+    """One point of a port's series of one metric (app.series): what every statement about that
+    period proves together, or what statements about other periods imply. Built by the seed; the
+    primary key, in list order, makes a page of a series one range of one index."""
+
+    __tablename__ = "series_point"
+
+    port_id: str = Field(foreign_key="port.id", primary_key=True)
+    metric_id: str = Field(foreign_key="metric.id", primary_key=True)
+    period_end: date = Field(primary_key=True)
+    # The period's start as text, "" for a running total with none: a key column cannot be null.
+    start_key: str = Field(primary_key=True)
+    period_start: date | None = None
+    kind: str  # "stated" or "derived"
+    value_low: float
+    value_high: float | None = None
+    low_inclusive: bool
+    high_inclusive: bool | None = None
+    observations: str  # the ids of the statements it rests on, space-separated, in id order
+    how: str
+    overrides: str | None = None  # statements set aside by a curated resolution, space-separated
+    resolution: str | None = None  # why, as the resolution says
+    warning: str | None = None  # where a derivation contradicts what is stated

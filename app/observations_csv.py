@@ -13,7 +13,8 @@ MEDIA_TYPE = "text/csv; charset=utf-8; header=present"
 COLUMNS = [
     "id", "port", "metric", "value", "unit", "qualifier", "value_text", "unit_text", "scope",
     "period_start", "period_end", "period_text", "yoy_change_pct", "yoy_qualifier", "yoy_text",
-    "prior_year_value", "prior_year_qualifier", "source_id", "quote", "quote_start", "quote_end", "note",
+    "prior_year_value", "prior_year_qualifier", "value_low", "value_high", "low_inclusive", "high_inclusive",
+    "prior_year_low", "prior_year_high", "prior_year_low_inclusive", "prior_year_high_inclusive", "source_id", "quote", "quote_start", "quote_end", "note",
 ]  # fmt: skip
 
 

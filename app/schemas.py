@@ -97,10 +97,96 @@ class Observation(BaseModel):
         description="How `prior_year_value` relates to the true year-earlier figure, following from both qualifiers.",
         examples=["more_than"],
     )
+    value_low: int | float = Field(
+        description=(
+            'DERIVED: the lowest value the words allow (app.intervals; README, "What a statement proves"). '
+            '"more than 1.11 million" is (1110000, null): low 1110000, not included, no upper bound; '
+            '"1.16 million", rounded, is [1155000, 1165000); "3,800" in full digits is [3800, 3800]. Never below 0.'
+        ),
+        examples=[1110000],
+    )
+    value_high: int | float | None = Field(
+        description="DERIVED: the highest value the words allow; null where they set no upper bound.", examples=[None]
+    )
+    low_inclusive: bool = Field(description="Whether `value_low` itself is allowed.", examples=[False])
+    high_inclusive: bool | None = Field(
+        description="Whether `value_high` itself is allowed; null where there is no upper bound.", examples=[None]
+    )
+    prior_year_low: int | float | None = Field(
+        description=(
+            "DERIVED: the lowest year-earlier value the value's interval and the change's allow (the change as "
+            'rounded: "12.8 percent" is [12.75, 12.85)), rounded down to the cent; null where the change proves '
+            "nothing about the year before, or there is none."
+        ),
+        examples=[983606.55],
+    )
+    prior_year_high: int | float | None = Field(
+        description="DERIVED: the highest year-earlier value allowed, rounded up to the cent; null for no upper bound.",
+        examples=[None],
+    )
+    prior_year_low_inclusive: bool | None = Field(description="Whether `prior_year_low` itself is allowed.")
+    prior_year_high_inclusive: bool | None = Field(description="Whether `prior_year_high` itself is allowed.")
     note: str | None = Field(description="Why the figure was read this way, where that is not obvious.")
     source: SourceRef
     href: str = Field(
         description="This observation's permalink.", examples=["/v1/observations/alataw-cargo-tonnage-2023-01"]
+    )
+
+
+class StatementRef(BaseModel):
+    id: str = Field(description="The observation's id.", examples=["alataw-cargo-tonnage-2023-01"])
+    href: str = Field(
+        description="The observation's permalink, with its quote.",
+        examples=["/v1/observations/alataw-cargo-tonnage-2023-01"],
+    )
+
+
+class SeriesPoint(BaseModel):
+    """What the statements together prove about one period of a port's series of one metric."""
+
+    period_start: date | None = Field(
+        description="First day covered; null for a running total, placed by its end.", examples=["2023-01-01"]
+    )
+    period_end: date = Field(description="Last day covered.", examples=["2023-01-31"])
+    kind: Literal["stated", "derived"] = Field(
+        description=(
+            "`stated`: the intersection of every statement about this period (narrowed by what other statements "
+            "imply, where that agrees); `derived`: stated nowhere, implied by statements about other periods "
+            "(a year-on-year change, or two year-to-date totals)."
+        ),
+        examples=["stated"],
+    )
+    value_low: int | float = Field(description="The lowest value allowed; never below 0.", examples=[1110000])
+    value_high: int | float | None = Field(description="The highest value allowed; null for no upper bound.")
+    low_inclusive: bool = Field(description="Whether `value_low` itself is allowed.", examples=[False])
+    high_inclusive: bool | None = Field(description="Whether `value_high` itself is allowed; null without one.")
+    unit: str = Field(description="The metric's unit.", examples=["tonnes"])
+    statements: list[StatementRef] = Field(description="The statements this point rests on, in id order.")
+    how: str = Field(
+        description="How it was reached, in words.",
+        examples=[
+            "1 statement",
+            "2022-01 from a 12.8 % change on 2023-01",
+            "2023-08 = Jan–Aug 2023 minus Jan–Jul 2023",
+        ],
+    )
+    overrides: list[StatementRef] = Field(
+        description="Statements about this period set aside by a curated resolution (seeds/resolutions.toml)."
+    )
+    resolution: str | None = Field(description="The curated resolution's reason, where one was applied.")
+    warning: str | None = Field(description="Where what other statements imply contradicts what is stated here.")
+
+
+class SeriesLink(BaseModel):
+    port: str = Field(examples=["alataw"])
+    metric: str = Field(examples=["cargo_tonnage"])
+    series: str = Field(
+        description="The series, one point per period (JSON).",
+        examples=["/v1/ports/alataw/metrics/cargo_tonnage/series"],
+    )
+    csv: str = Field(description="The same, as CSV.", examples=["/v1/ports/alataw/metrics/cargo_tonnage/series.csv"])
+    chart: str = Field(
+        description="The same, drawn as an SVG chart.", examples=["/v1/ports/alataw/metrics/cargo_tonnage/series.svg"]
     )
 
 
@@ -157,6 +243,9 @@ class PortDetail(Port):
         )
     )
     observations_total: int = Field(description="How many figures this port has in all.", examples=[1])
+    series: list[SeriesLink] = Field(
+        description="The port's consolidated series, one per metric it has figures of, in metric order."
+    )
 
 
 class MetricLinks(BaseModel):
@@ -177,6 +266,9 @@ class MetricDetail(Metric):
         description="The first page (at most 100) of this metric's figures across all ports; `links.observations` lists them all."
     )
     observations_total: int = Field(description="How many figures of this metric there are in all.", examples=[2])
+    series: list[SeriesLink] = Field(
+        description="The series of this metric at each port that has figures of it: the first 100 ports, in id order."
+    )
 
 
 class Source(BaseModel):

@@ -35,8 +35,10 @@ from app.figures import (
     sentence_at,
     unaccounted_numbers,
 )
+from app.intervals import INTERVAL_FIELDS, interval_columns
 from app.observations_csv import to_csv
 from app.seed_files import FIGURES_SUFFIX, read_toml
+from app.series import RESOLUTIONS_FILE, ConflictError, Resolution, read_resolutions, write_series
 from app.settings import PROJECT_ROOT, get_settings
 
 CSV_PART_ROWS = 1000
@@ -170,7 +172,7 @@ def port_keys(names_of: dict[str, list[str]]) -> list[models.PortKey]:
 # Fields of a figures file that are not columns: references by id, and what only the check uses.
 _FIGURE_ONLY_FIELDS = {"port", "metric", "source", "context", "cumulative"}
 # Columns the build works out; a curator who wrote one would be overruled, so it is refused.
-_DERIVED_FIELDS = {"prior_year_value", "prior_year_qualifier"}
+_DERIVED_FIELDS = {"prior_year_value", "prior_year_qualifier", *INTERVAL_FIELDS}
 
 
 def _figure_row(
@@ -212,7 +214,13 @@ def alembic_config() -> Config:
     return Config(toml_file=PROJECT_ROOT / "pyproject.toml")
 
 
-def build_database(path: Path, tables: Iterable[Sequence[SQLModel]], observations: Iterable[dict[str, Any]]) -> None:
+def build_database(
+    path: Path,
+    tables: Iterable[Sequence[SQLModel]],
+    observations: Iterable[dict[str, Any]],
+    resolutions: Sequence[Resolution] = (),
+    warn: Callable[[str], None] | None = None,
+) -> None:
     """Write a fresh database at `path` (which must not exist): the newest migration, the rows of
     `tables` (lists of model rows, referenced tables first), then `observations` (column dicts, in
     batches, so that millions never sit in memory at once), and last what the server reads at start
@@ -235,6 +243,11 @@ def build_database(path: Path, tables: Iterable[Sequence[SQLModel]], observation
         observation_rows = map(with_prior_year, observations)
         while batch := list(itertools.islice(observation_rows, 10_000)):
             connection.execute(insert(models.Observation), batch)
+        # Each port's series of each metric, consolidated (app.series); a conflict stops the build.
+        try:
+            write_series(connection, resolutions, warn or _warn)
+        except ConflictError as error:
+            raise SeedError(str(error)) from None
         write_observations_csv(connection)
         connection.exec_driver_sql(
             "INSERT INTO observation_count (port_id, metric_id, observations) "
@@ -273,7 +286,16 @@ def with_prior_year(observation: dict[str, Any]) -> dict[str, Any]:
         observation.get("yoy_qualifier"),
         half_unit(observation.get("yoy_text") or ""),
     )
-    return {**observation, "prior_year_value": prior, "prior_year_qualifier": qualifier}
+    return {
+        **observation,
+        "prior_year_value": prior,
+        "prior_year_qualifier": qualifier,
+        **interval_columns(observation),  # app.intervals: what the words prove
+    }
+
+
+def _warn(message: str) -> None:
+    print(f"seed: warning: {message}", file=sys.stderr)
 
 
 def write_observations_csv(connection: Connection) -> None:
@@ -322,7 +344,11 @@ def seed(seeds_dir: Path, database_path: Path) -> Seeds:
     seeds = load_seeds(seeds_dir)
     tables = (seeds.sources, seeds.ports, seeds.port_names, seeds.port_keys, seeds.metrics)
     observations = [row.model_dump() for row in sorted(seeds.observations, key=lambda o: (o.period_end, o.id))]
-    write_atomically(database_path, lambda path: build_database(path, tables, observations))
+    try:
+        resolutions = read_resolutions(seeds_dir / RESOLUTIONS_FILE)
+    except ConflictError as error:
+        raise SeedError(str(error)) from None
+    write_atomically(database_path, lambda path: build_database(path, tables, observations, resolutions))
     return seeds
 
 

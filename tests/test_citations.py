@@ -34,6 +34,8 @@ def made_up(
         id="s-1", port="p", metric="m", value=1, unit="u", qualifier="exact", value_text="1", unit_text="u",
         scope=None, period_start=None, period_end=date(2021, 12, 1), period_text=None, yoy_change_pct=None,
         yoy_qualifier=None, yoy_text=None, prior_year_value=None, prior_year_qualifier=None, note=None,
+        value_low=1, value_high=1, low_inclusive=True, high_inclusive=True, prior_year_low=None,
+        prior_year_high=None, prior_year_low_inclusive=None, prior_year_high_inclusive=None,
         source={"id": "s", "quote": quote, "start": 8, "end": 8 + len(quote), "href": "/v1/sources/s",
                 "view_href": "/v1/sources/s/view#obs-s-1"},
         href="/v1/observations/s-1",

@@ -101,8 +101,8 @@ def test_the_generated_client_reads_as_an_sdk(generated: ModuleType) -> None:
     ops = operations(generated)
     assert sorted(ops) == [
         "download_database", "download_observations_csv", "get_citation", "get_citation_bibtex", "get_metric",
-        "get_observation", "get_port", "get_source", "get_source_view", "health", "list_metrics",
-        "list_observations", "list_observations_csv", "list_port_metric_observations", "list_ports", "list_sources",
+        "get_observation", "get_port", "get_series", "get_series_chart", "get_series_csv", "get_source",
+        "get_source_view", "health", "list_metrics", "list_observations", "list_observations_csv", "list_port_metric_observations", "list_ports", "list_sources",
     ]  # fmt: skip
     for name, module in ops.items():
         functions = [
@@ -123,6 +123,9 @@ def test_every_operation_answers_the_generated_client(generated: ModuleType, liv
         "list_ports": {},
         "get_port": {"port": FIGURE["port"]},
         "list_port_metric_observations": {"port": FIGURE["port"], "metric": FIGURE["metric"]},
+        "get_series": {"port": FIGURE["port"], "metric": FIGURE["metric"]},
+        "get_series_csv": {"port": FIGURE["port"], "metric": FIGURE["metric"]},
+        "get_series_chart": {"port": FIGURE["port"], "metric": FIGURE["metric"]},
         "list_metrics": {},
         "get_metric": {"metric": FIGURE["metric"]},
         "list_observations": {"port": "alashankou", "limit": 2},  # any name of a port, not an enum
@@ -147,7 +150,7 @@ def test_every_operation_answers_the_generated_client(generated: ModuleType, liv
     generated_models = tuple(getattr(models, name) for name in models.__all__)
     json_operations = (
         "list_ports", "get_port", "list_port_metric_observations", "list_metrics", "get_metric",
-        "list_observations", "get_observation", "list_sources", "get_source", "health",
+        "list_observations", "get_observation", "list_sources", "get_source", "health", "get_series",
     )  # fmt: skip
     for name in json_operations:
         assert isinstance(parsed[name], generated_models), name
@@ -164,6 +167,8 @@ def test_every_operation_answers_the_generated_client(generated: ModuleType, liv
     assert parsed["list_observations_csv"].startswith("id,port,metric,value,")
     assert parsed["download_observations_csv"].startswith("id,port,metric,value,")
     assert "<mark" in parsed["get_source_view"]
+    assert parsed["get_series_csv"].startswith("period_start,period_end,kind,")
+    assert parsed["get_series_chart"].startswith("<?xml") and "<svg" in parsed["get_series_chart"]
     assert parsed["download_database"].payload.read().startswith(b"SQLite format 3\0")
 
     # A port by a name in another script, one without figures where there is one: it has none.

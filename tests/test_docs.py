@@ -20,6 +20,7 @@ def test_openapi_describes_the_api(openapi: dict[str, Any]) -> None:
     assert "/v1/sources" in openapi["info"]["description"]
     assert {t["name"] for t in openapi["tags"]} == {
         "ports",
+        "series",
         "metrics",
         "observations",
         "sources",
@@ -54,6 +55,8 @@ def test_every_route_has_summary_description_and_errors(openapi: dict[str, Any])
         "/v1/metrics/{metric}", "/v1/observations", "/v1/observations.csv", "/v1/observations/{observation}",
         "/v1/observations/{observation}/citation", "/v1/observations/{observation}/citation.bib", "/v1/sources", "/v1/sources/{source}",
         "/v1/sources/{source}/view", "/v1/downloads/observations.csv", "/v1/downloads/ports.db", "/healthz",
+        "/v1/ports/{port}/metrics/{metric}/series", "/v1/ports/{port}/metrics/{metric}/series.csv",
+        "/v1/ports/{port}/metrics/{metric}/series.svg",
     }  # fmt: skip
     for path, operations in paths.items():
         operation = operations["get"]

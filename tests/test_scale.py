@@ -146,6 +146,9 @@ ROUTE_URLS = [
     "/v1/ports", "/v1/ports?after=kakaka", "/v1/ports/卡卡卡", "/v1/ports/kakaka/metrics/cargo_tonnage",
     "/v1/metrics", "/v1/metrics/cargo_tonnage", "/v1/sources", "/v1/sources?after=synthetic-bulletin-2010-01",
     "/v1/sources/synthetic-bulletin-2010-01", "/v1/sources/synthetic-bulletin-2010-01/view", "/healthz",
+    "/v1/ports/kakaka/metrics/cargo_tonnage/series", "/v1/ports/kakaka/metrics/cargo_tonnage/series?after=2010-01-31~",
+    "/v1/ports/kakaka/metrics/freight_trains/series.csv?after=2010-01-31~2010-01-01&limit=1000",
+    "/v1/ports/Какака/metrics/cargo_tonnage/series.svg", "/v1/ports/kakaka/metrics/cargo_tonnage/series.svg?after=2020-01-31~",
 ]  # fmt: skip
 
 

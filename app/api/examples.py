@@ -17,7 +17,8 @@ CSV_EXAMPLE = (
     ",".join(CSV_COLUMNS) + "\r\n"
     "alataw-cargo-tonnage-2023-01,alataw,cargo_tonnage,1110000,tonnes,more_than,more than 1.11 million tonnes,"
     "tonnes,cargo transported,2023-01-01,2023-01-31,in January,12.8,exact,up 12.8 percent year on year,"
-    f'983606.55,more_than,xinhua-2023-02-09-xinjiang-land-ports,"{ALATAW_QUOTE}",965,1212,\r\n'
+    "983606.55,more_than,1110000,,False,,983606.55,,False,,"
+    f'xinhua-2023-02-09-xinjiang-land-ports,"{ALATAW_QUOTE}",965,1212,\r\n'
 )
 CSL_JSON_EXAMPLE = [
     {

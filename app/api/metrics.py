@@ -37,4 +37,8 @@ def list_metrics(
 )
 def get_metric(dataset: DatasetDep, metric: MetricKey) -> MetricDetail:
     found = dataset.metric(metric)
-    return MetricDetail(**found.model_dump(), **dataset.embedded(ObservationFilter(metric=found.id)))
+    return MetricDetail(
+        **found.model_dump(),
+        **dataset.embedded(ObservationFilter(metric=found.id)),
+        series=dataset.series_links(metric=found.id),
+    )

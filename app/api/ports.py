@@ -38,7 +38,11 @@ def list_ports(
 )
 def get_port(dataset: DatasetDep, port: PortKey) -> PortDetail:
     found = dataset.port(port)
-    return PortDetail(**found.model_dump(), **dataset.embedded(ObservationFilter(port=found.id)))
+    return PortDetail(
+        **found.model_dump(),
+        **dataset.embedded(ObservationFilter(port=found.id)),
+        series=dataset.series_links(port=found.id),
+    )
 
 
 @router.get(
