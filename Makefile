@@ -8,6 +8,7 @@
 # make bench-scale: this API and Datasette at 5, 100,000 and 1,000,000 observations.
 # make extract-eval: the extractor's precision and recall on our own articles (tests/extract_eval).
 # make image-smoke: build the container image with podman and check that it answers.
+# make deploy-smoke: nginx (deploy/) in front of two replicas on loopback, measured (docs/operations.md).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -15,7 +16,7 @@ BENCH_VENV := .venv-bench
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install runtime lock seed run lint lint-openapi test test-load audit bench bench-scale extract-eval image-smoke clean tools
+.PHONY: install runtime lock seed run lint lint-openapi test test-load audit bench bench-scale extract-eval image-smoke deploy-smoke clean tools
 
 install: $(VENV)/.installed
 runtime: $(VENV)/.runtime
@@ -117,6 +118,13 @@ extract-eval: install
 # Build the container image with podman, run it, check it answers (slow: not part of `make test`).
 image-smoke:
 	bash .ci/image-smoke.sh
+
+# nginx with deploy/nginx.conf.template in front of two replicas and one uvicorn alone, all on
+# 127.0.0.1: the cache's answers, wrk through each, a replica killed under load, 5,000 slow-header
+# connections (tests/perf/deploy_smoke.py; about 2 minutes). Installs nginx and wrk if missing.
+deploy-smoke: runtime
+	command -v nginx >/dev/null && command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq nginx wrk; }
+	$(BIN)/python -m tests.perf.deploy_smoke
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) data .bench-scale
