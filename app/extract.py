@@ -112,10 +112,12 @@ _QUALIFIER = "|".join(sorted(QUALIFIER_WORDS, key=len, reverse=True))
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE = r"(?:\s+(?:thousand|million|billion|trillion))?"
 _PERCENT = rf"(?:{_NUM})\s*(?:percent|per cent|%)"
+_LAST_YEAR = r"(?:last|the (?:previous|prior|preceding)) year"
 _YOY_WORDS = (
-    r"(?:year on year|year-on-year|from a year (?:ago|earlier)|over (?:the same period (?:of )?last year|a year earlier)"
-    r"|from the same period (?:of )?last year|compared with (?:the same period (?:of )?last year|a year earlier|last year)"
-    r"|on the previous year|over last year)"
+    rf"(?:year on year|year-on-year|from a year (?:ago|earlier)|over (?:the same period (?:of |in )?{_LAST_YEAR}|a year earlier)"
+    rf"|from the same period (?:of |in )?{_LAST_YEAR}"
+    rf"|compared (?:with|to) (?:the same period (?:of |in )?{_LAST_YEAR}|a year (?:earlier|ago)|{_LAST_YEAR})"
+    rf"|on the previous year|over {_LAST_YEAR})"
 )
 _YOY = rf"(?:,?\s+{_YOY_WORDS})"
 _UP = (
@@ -144,8 +146,10 @@ _DAY = rf"(?:{_WEEKDAY}|{_MONTH}\s+\d{{1,2}}(?:,\s+\d{{4}})?|the end of (?:{_MON
 _PERIOD = re.compile(
     "|".join(
         [
+            rf"\bsince\s+(?:[^,;.]{{0,80}}?\s+on\s+)?{_MONTH}\s+\d{{1,2}}(?:,\s+\d{{4}})?(?:\s+this year)?",
             rf"\b(?:so far this year|since the (?:beginning|start) of (?:this|the) year),?\s+(?:as of|by)\s+{_DAY}",
             rf"\b(?:as of|by)\s+{_DAY}(?:\s+this year)?",
+            rf"\b(?:as of|by)\s+{_MONTH}(?!\s*\d)",  # "by May": no day, so it cannot be resolved
             rf"\b(?:in|during|over)\s+the\s+(?:first|second|third|fourth)\s+(?:quarter|half|three quarters){_YEAR_OF}",
             rf"\b(?:in|during|over)\s+the\s+first\s+{_COUNT}\s+months{_YEAR_OF}",
             rf"\b(?:(?:in|during)\s+)?(?:from|between)\s+{_MONTH}\s+(?:to|and|through)\s+{_MONTH}{_YEAR_OF}",
@@ -288,7 +292,8 @@ def _unit_after(text: str, at: int, metrics: list[MetricReading]) -> tuple[Metri
         if of_the:  # "8,420 of the trains"
             position += spaces.end() + of_the.end() - 1
             continue
-        describing = re.match(r"[A-Za-z][\w-]*", after)
+        # A word, or a parenthesis inside the name: "China-Europe (Central Asia) freight trains".
+        describing = re.match(r"[A-Za-z][\w-]*|\([A-Z][\w -]{0,30}\)", after)
         if describing is None or describing[0].lower() in _NOT_DESCRIBING:
             return None
         position += spaces.end() + describing.end()
@@ -331,6 +336,20 @@ _NOT_DESCRIBING = {"in", "on", "at", "of", "to", "from", "by", "with", "for", "t
 _NOT_DESCRIBING |= {"up", "down", "year", "last", "this", "since", "during", "were", "was", "had", "have"}
 _NOT_DESCRIBING |= {"over", "under", "through", "via", "across", "into", "after", "before", "while", "so", "when"}
 _NOT_DESCRIBING |= {"respectively", "compared", "year-on-year", "or", "but", "which", "that", "its", "their"}
+
+
+# Where a relative clause begins: "a daily average of 17 trips, which brought the cargo to 8.5
+# million tonnes" states the average in one clause and the port's total in the next.
+_RELATIVE_BREAK = re.compile(r",\s+(?:which|bringing|taking|pushing|lifting|while|and)\b|;")
+
+
+def _own_clause(text: str, start: int, q: "Quantity", end: int) -> str:
+    """The words of the clause a value stands in, between the relative clauses around it: an
+    average stated in another clause of the sentence is not this value's."""
+    for brk in _RELATIVE_BREAK.finditer(text, start, q.start):
+        start = brk.end()
+    stop = next((brk.start() for brk in _RELATIVE_BREAK.finditer(text, q.end, end)), end)
+    return text[start:stop]
 
 
 def _clause_start(text: str, start: int, at: int) -> int:
@@ -406,6 +425,9 @@ def _find_quantities(
             subject = (
                 None if _YEAR.fullmatch(number.written) or other_noun else _subject_metric(text, start, at, metrics)
             )
+            if counted is not None and counted[1].lower() in ("trips", "trip"):
+                trips = (value_end + counted.start(1), value_end + counted.end(1))
+                subject = _trips_metric(text, start, at, trips, metrics)
             elliptical = re.match(r"\s*(?:[,.;]|respectively\b|$)", text[value_end:end])
             if subject is None and elliptical and quantities and not _YEAR.fullmatch(number.written):
                 # "the Horgos port handled 7,600 trains, while the Alashankou port handled 6,700"
@@ -439,6 +461,17 @@ def _find_quantities(
             text[start:value_start],
         ):
             reasons[at] = "a threshold the figure passed, not a figure"
+            continue
+        if re.search(r"\bfor the first time\b|\bthe first time\b", text[start:end], re.I) and re.search(
+            r"\b(?:surpass|exceed|top|pass|break|cross|hit)\w*\s+(?:(?:the\s+)?mark of\s+)?$",
+            text[start:value_start],
+            re.I,
+        ):
+            # "the first time cargo has topped 1 million tonnes since the port opened in 2002"
+            reasons[at] = "a threshold passed for the first time, not a figure"
+            continue
+        if metric.unit in ("yuan", "usd") and _is_price(text, start, value_start, value_end, number):
+            reasons[at] = "a price or a small sum, not the port's trade"
             continue
         if re.search(
             r"\b(?:expects?|expected|forecasts?|projected|plans?|aims?|target(?:s|ed)?|will|would|is set)\b[^.;]*$",
@@ -501,6 +534,45 @@ def _find_quantities(
         else:
             kept.append(q)
     return kept, reasons
+
+
+# Who counts people's crossings: an immigration (border) inspection station's "trips" are people's.
+_COUNTS_PEOPLE = re.compile(
+    r"\b(?:immigration|exit-entry|border|frontier)\s+(?:\w+\s+)?(?:inspection|checkpoint|station)|\bimmigration\b", re.I
+)
+
+
+def _trips_metric(
+    text: str, start: int, at: int, trips: tuple[int, int], metrics: list[MetricReading]
+) -> tuple[MetricReading, int, int] | None:
+    """What "N trips" counts: the trains or vehicles the clause names before it ("trains returning
+    via the port ... made 1,065 trips"); with none named, people, where the article's counter is an
+    immigration or border inspection station ("the station handled 105,800 trips and 9,800
+    vehicles"). Else nothing: trips of what cannot be told."""
+    subject = _subject_metric(text, start, at, metrics)
+    if subject is not None:
+        return subject[0], trips[0], trips[1]
+    people = next((m for m in metrics if m.unit == "people"), None)
+    if people is not None and _COUNTS_PEOPLE.search(text):
+        return people, trips[0], trips[1]
+    return None
+
+
+_PRICE_WORDS = re.compile(
+    r"\b(?:(?:priced|sold|selling|retail(?:ing|s)?)\s+(?:at|for)|sells?\s+for|costs?|cost|prices?\s+of|each|apiece|per)\s+"
+    r"(?:(?:about|around|over|nearly|up to|between)\s+)?(?:[$¥]|US\$)?$",
+    re.I,
+)
+
+
+def _is_price(text: str, start: int, value_start: int, value_end: int, number: NumberAt) -> bool:
+    """A sum of money that is a price, not trade through a port: "cars sell for 300,000 yuan",
+    "valued at 200,000 to 400,000 yuan". The genre states a port's trade in millions or billions;
+    a sum written without a scale and under a million is a price or a firm's money."""
+    if _PRICE_WORDS.search(re.sub(rf"(?:{_NUM})\s*(?:to|-|–)\s*$", "", text[start:value_start])):
+        return True
+    scaled = re.search(r"\b(?:million|billion|trillion)\b", text[number.start : value_end + 12])
+    return scaled is None and parse_number(number.written) < 1_000_000
 
 
 def _subject_metric(
@@ -740,10 +812,9 @@ def _attribute_port(
         clause_start = brk.end()
     subject = text[clause_start : q.start]
     clause_end = next((brk.start() for brk in _CLAUSE_BREAK.finditer(text, q.end, s_end)), s_end)
-    window = text[clause_start:clause_end]
     in_clause = [m for m in mentions if clause_start <= m[0] < q.start]
     daily_reason = _NOT_A_PORT[0]
-    if daily_reason[0].search(window):
+    if daily_reason[0].search(_own_clause(text, clause_start, q, clause_end)):
         return None, f"excluded: {daily_reason[1]}", None
     company = _NOT_A_PORT[-1]
     if company[0].search(text[s_start : q.start]):
@@ -754,7 +825,9 @@ def _attribute_port(
     if in_clause:
         first = in_clause[0]
         joined = len({m[2].id for m in in_clause}) > 1 and re.fullmatch(
-            r"\s*(?:(?:land\s+|border\s+)?ports?\s*)?(?:,|and|,\s*and)\s*(?:the\s+)?", text[first[1] : in_clause[1][0]]
+            r"\s*(?:(?:land\s+|border\s+)?ports?\s*)?(?:,|and|,\s*and)\s*(?:the\s+)?",
+            text[first[1] : in_clause[1][0]],
+            re.I,
         )
         if joined:
             values = quantities_after
@@ -827,6 +900,11 @@ def _figure(
     period: tuple[int, int] | None = None
     own = [p for p in periods if not (q.metric.unit == "minutes" and re.search(r"[,;]", _between(text, q, p)))]
     anaphoric = _SAME_PERIOD.search(sentence)
+    since_day = [p for p in own if _SINCE_A_DAY.match(text[p[0] : p[1]])]
+    if since_day:
+        # "Since clearance resumed on April 1, ... so far": counted from that day, not a running total.
+        cumulative = False
+        own = since_day
     if own and not anaphoric:
         # The period written right after the value ("1.11 million tonnes of cargo transported in
         # January") is its own; else the nearest.
@@ -896,6 +974,9 @@ def _figure(
             figure["status"], figure["reason"] = "unresolved", f"the seed's check refuses it: {error}"
     return figure
 
+
+# A period that starts on a day: "since passenger clearance resumed on April 1 this year".
+_SINCE_A_DAY = re.compile(rf"since\b(?:[^,;.]*?\s+on)?\s+{_MONTH}\s+\d{{1,2}}\b", re.I)
 
 # A period that refers back to the one stated before it.
 _SAME_PERIOD = re.compile(

@@ -232,11 +232,12 @@ def _span_of_year(first: int, last: int, year: int | None, reference: date) -> t
 
 
 def _day(phrase: str, reference: date) -> date:
-    """A day as written: "Monday" (the last before the reference day), "June 30" (the last
-    before or on it), "the end of June", "the end of last year", "the end of 2022"."""
+    """A day as written: "Monday" (the last on or before the reference day: a report datelined on a
+    Tuesday writes "as of Tuesday" for that day, and "last Tuesday" for the week before), "June 30"
+    (the last before or on it), "the end of June", "the end of last year", "the end of 2022"."""
     phrase = re.sub(r"\s+", " ", phrase.strip().lower().rstrip(".,"))
     if phrase in _WEEKDAYS:
-        days_back = (reference.weekday() - _WEEKDAYS[phrase]) % 7 or 7
+        days_back = (reference.weekday() - _WEEKDAYS[phrase]) % 7
         return reference - timedelta(days=days_back)
     if match := re.fullmatch(rf"({_MONTH_PATTERN})\.? (\d{{1,2}})(?:,? (\d{{4}}))?(?: this year)?", phrase):
         month, day = _MONTHS[match[1]], int(match[2])
@@ -261,6 +262,10 @@ _ORDINAL_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven"
 _ORDINAL_COUNTS.update({"ten": 10, "eleven": 11})
 _OF_YEAR = r"(?:,? (?:of )?(?:the year|(?P<year>\d{4}|this year|last year)))?"
 # Words that say a figure counts from no particular day: a running total.
+# A period that starts on a day an event happened: "since the resumption on April 1 this year".
+_SINCE_DAY = re.compile(
+    rf"since (?:(?:the |its )?[^,;]*? on )?(?P<day>(?:{_MONTH_PATTERN})\.? \d{{1,2}}(?:,? \d{{4}})?)(?: this year)?"
+)
 _RUNNING_SINCE = re.compile(
     r"(?:since (?:\d{4}|(?:the|its) (?:service|route|line|launch|opening|start)\b.*|it (?:was )?(?:began|opened|launched).*)"
     r"|to date|so far|in total|cumulatively)$"
@@ -281,6 +286,7 @@ def resolve_period(period_text: str, reference: date, cumulative: bool = False) 
     - "as of X", "by X", "by the end of <month>": refused unless the figure is a running total,
       which then ends on X; "to date", "since 2011", "since the service began": a running total
       up to the reference day;
+    - "since <something> on April 1 (this year)", "since April 1": from that day to the reference day;
     - "last year": the previous calendar year; "in 2022", "throughout 2022": that year;
       "last month": the calendar month before the reference day's."""
     phrase = re.sub(r"\s+", " ", period_text.strip().lower().rstrip(".,"))
@@ -367,6 +373,12 @@ def resolve_period(period_text: str, reference: date, cumulative: bool = False) 
             if not cumulative:
                 raise FigureError(f"cannot resolve {period_text!r}: it says when, not since when")
             return None, day
+    if match := _SINCE_DAY.fullmatch(phrase):
+        # "since passenger clearance resumed on April 1 (this year)": from that day to the reference day.
+        start = _day(match["day"], reference)
+        if start > reference:
+            raise FigureError(f"cannot resolve {period_text!r}: it starts after {reference}")
+        return (None if cumulative else start), reference
     if _RUNNING_SINCE.fullmatch(phrase):
         if not cumulative:
             raise FigureError(f"{period_text!r} is a running total: mark the figure cumulative")

@@ -380,11 +380,18 @@ def test_a_single_spelling_of_the_gazetteer_satisfies_the_seeds_check(seeds_copy
     assert [(o.port_id, o.value) for o in ours] == [("khunjerab", 900)]
 
 
-def test_a_running_total_since_a_day_does_not_end_on_it() -> None:
-    figure = only(
-        dateline("Since crossings resumed on April 1, the Khunjerab Pass has recorded over 50,000 passengers so far.")
-    )
-    assert (figure["period_start"], figure["period_end"], figure["cumulative"]) == (None, "2023-07-04", True)
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Since crossings resumed on April 1, the Khunjerab Pass has recorded over 50,000 passengers so far.",
+        "Since the reopening of the pass to travelers on April 1 this year, the Khunjerab Pass has seen over 50,000 passengers.",
+        "Since April 1, over 50,000 passengers have crossed at the Khunjerab Pass.",
+    ],
+)
+def test_a_total_since_a_day_starts_on_it_and_ends_on_the_reference_day(sentence: str) -> None:
+    # "so far" does not make it a running total with no start: the sentence names the day it starts.
+    figure = only(dateline(sentence))
+    assert (figure["period_start"], figure["period_end"], figure["cumulative"]) == ("2023-04-01", "2023-07-04", False)
 
 
 def test_a_month_on_month_change_is_no_average_and_not_year_on_year() -> None:
@@ -422,3 +429,90 @@ def test_a_change_before_the_value_belongs_to_it_with_reaching() -> None:
         dateline("Cargo at the Alashankou port rose 8 percent year on year in June, reaching 1.5 million tonnes.")
     )
     assert (figure["value"], figure["yoy_change_pct"]) == (1_500_000, 8)
+
+
+def test_a_parenthesis_inside_the_train_name_is_part_of_the_unit() -> None:
+    figure = only(
+        dateline(
+            "By Friday, the Horgos port had seen more than 800 China-Europe (Central Asia) freight train trips this year."
+        )
+    )
+    assert (figure["metric"], figure["value"], figure["qualifier"]) == ("freight_trains", 800, "more_than")
+    assert (figure["period_start"], figure["period_end"]) == ("2023-01-01", "2023-06-30")
+
+
+def test_trips_count_what_the_clause_names_before_them() -> None:
+    figures = proposed(
+        dateline(
+            "The Alataw Pass handled 2,000 freight trains in the first half. Trains coming back through the pass,"
+            " laden with grain, made about 700 trips in the same period, a rise of 20 percent compared to the"
+            " same period of the previous year."
+        )
+    )
+    trips = figures[-1]
+    assert (trips["metric"], trips["value"], trips["qualifier"], trips["yoy_change_pct"]) == (
+        "freight_trains",
+        700,
+        "approximately",
+        20,
+    )
+    assert (trips["period_start"], trips["period_end"]) == ("2023-01-01", "2023-06-30")
+
+
+def test_trips_counted_by_an_immigration_station_are_peoples() -> None:
+    text = dateline(
+        "The Torugart immigration inspection station checked more travelers in June.\n"
+        "In June, the station handled 30,000 trips at the Torugart port."
+    )
+    figure = only(text)
+    assert (figure["metric"], figure["unit"], figure["value"]) == ("passenger_crossings", "people", 30_000)
+    # Without a counter of people, "trips" of what cannot be told.
+    assert proposed(dateline("In June, the Torugart port handled 30,000 trips.")) == []
+
+
+def test_an_average_in_another_clause_does_not_exclude_the_total() -> None:
+    figure = only(
+        dateline(
+            "In the first half, trains ran at a daily average of 14, which took cargo at the Horgos port to"
+            " 4.2 million tonnes, up 11 percent year on year."
+        )
+    )
+    assert (figure["metric"], figure["value"], figure["yoy_change_pct"]) == ("cargo_tonnage", 4_200_000, 11)
+
+
+def test_two_ports_with_an_apposition_handle_a_joint_total() -> None:
+    reading = read(
+        dateline(
+            "In 2022, Horgos Port and Alataw Pass, the two busiest rail crossings, handled a total of 14,000"
+            " freight trains, up 9 percent compared to 2021."
+        )
+    )
+    assert [f for f in reading["figures"] if f["status"] == "proposed"] == []
+    assert any("several ports together" in e["reason"] for e in reading["excluded"])
+
+
+@pytest.mark.parametrize(
+    "sentence, reason",
+    [
+        ('"A truck here sells for 250,000 to 450,000 yuan," a trader at the Horgos port said in May.', "a price"),
+        ("In May, each container of goods through the Horgos port was worth 80,000 yuan.", "a price"),
+        (
+            "It was the first time cargo at the Horgos port topped 3 million tonnes since the port opened in 1983.",
+            "a threshold passed for the first time",
+        ),
+    ],
+)
+def test_prices_and_first_time_thresholds_are_no_figures(sentence: str, reason: str) -> None:
+    reading = read(dateline(sentence))
+    assert [f for f in reading["figures"] if f["status"] == "proposed"] == []
+    assert any(reason in entry["reason"] for entry in reading["excluded"]), reading["excluded"]
+
+
+def test_a_running_total_by_a_month_since_a_launch_year_is_unresolved() -> None:
+    (figure,) = read(
+        dateline(
+            "The Horgos port saw 900 trains in 2022, bringing the total to 4,000 by June since the first train"
+            " via the port left in 2016."
+        )
+    )["figures"][1:]
+    assert (figure["value"], figure["status"], figure["period_end"]) == (4000, "unresolved", None)

@@ -120,7 +120,9 @@ def test_parse_change_needs_a_percentage() -> None:
         ("in January", (date(2023, 1, 1), date(2023, 1, 31))),
         ("in December", (date(2022, 12, 1), date(2022, 12, 31))),
         ("on Monday", (date(2023, 2, 6), date(2023, 2, 6))),  # the article is of Thursday 9 February
-        ("on Thursday", (date(2023, 2, 2), date(2023, 2, 2))),
+        # The reference day's own weekday is that day: a report filed on a Thursday writes "as of
+        # Thursday" for the day it is filed.
+        ("on Thursday", (date(2023, 2, 9), date(2023, 2, 9))),
     ],
 )
 def test_resolve_period(text: str, period: tuple[date, date]) -> None:
@@ -162,7 +164,8 @@ JULY_4 = date(2023, 7, 4)  # a Tuesday
         ("since the start of 2023", (date(2023, 1, 1), JULY_4)),
         ("in 2021", (date(2021, 1, 1), date(2021, 12, 31))),
         ("on Monday", (date(2023, 7, 3), date(2023, 7, 3))),
-        ("on Tuesday", (date(2023, 6, 27), date(2023, 6, 27))),  # the last one before the day
+        ("on Tuesday", (date(2023, 7, 4), date(2023, 7, 4))),  # the reference day's own weekday: that day
+        ("on Monday", (date(2023, 7, 3), date(2023, 7, 3))),  # else the last one before it
         ("on June 28", (date(2023, 6, 28), date(2023, 6, 28))),
     ],
 )
