@@ -230,6 +230,7 @@ class Quantity:
     metric: MetricReading
     unit_text: str
     unit_start: int
+    shared_bound: str = ""  # the bound written before an earlier item of the list it ends
 
 
 @dataclass
@@ -498,8 +499,17 @@ def _find_quantities(
         value_text_end = unit_end if adjacent else value_end
         if metric.unit == "usd" and prefix is None and not adjacent:
             value_text_end = value_end
+        shared = None if qualifier else _LIST_BOUND.search(text[start:value_text_start])
         quantities.append(
-            Quantity(value_text_start, value_text_end, number, metric, text[unit_start:unit_end], unit_start)
+            Quantity(
+                value_text_start,
+                value_text_end,
+                number,
+                metric,
+                text[unit_start:unit_end],
+                unit_start,
+                shared[1] if shared else "",
+            )
         )
     # Durations written in words: "within half an hour".
     for words in WORD_DURATIONS:
@@ -535,6 +545,11 @@ def _find_quantities(
             kept.append(q)
     return kept, reasons
 
+
+# A bound that a list may share: "exceeded 7,000 and 6,500", "over 105,800 trips and 98,500 vehicles".
+_LIST_BOUND = re.compile(
+    rf"\b({_QUALIFIER})\s+(?:{_NUM}){_SCALE}(?:\s+[A-Za-z][\w-]*){{0,3}}(?:,\s*|,?\s+and\s+)$", re.I
+)
 
 # Who counts people's crossings: an immigration (border) inspection station's "trips" are people's.
 _COUNTS_PEOPLE = re.compile(
@@ -625,16 +640,24 @@ def _find_periods(text: str, start: int, end: int, inside: list[tuple[int, int]]
             last = text[merged[-1][0] : merged[-1][1]].lower()
             by_day = re.match(r"(?:as of|by)\b", last) and "this year" not in last and phrase == "this year"
             # "this year as of Sunday": the year so far, up to that day.
+            # "this year at the port, with 9,000 vehicles by Sunday": the year so far, though a clause
+            # stands between its words.
             year_first = (
-                last == "this year"
-                and re.match(r"(?:as of|by)\b", phrase)
-                and re.fullmatch(r",?\s*", text[merged[-1][1] : s])
+                last == "this year" and re.match(r"(?:as of|by)\b", phrase) and ";" not in text[merged[-1][1] : s]
             )
             if by_day or year_first:
                 merged[-1] = (merged[-1][0], e)
                 continue
         merged.append((s, e))
     return merged
+
+
+# A port's name inside the name of a company or a bureau, which is not the port: "China Railway
+# Urumqi Group", "the Horgos Logistics Co.", "Urumqi Railway Bureau".
+_IN_A_NAME_AFTER = re.compile(
+    r"\s+(?:(?:[A-Z][\w-]*|\(\w+\))\s+){0,3}?(?:Group|Co\.|Company|Corporation|Corp\.|Ltd\b|Bureau|Holdings?)\b"
+)
+_IN_A_NAME_BEFORE = re.compile(r"\bChina\s+Railway\s+$")
 
 
 def _port_mentions(text: str, start: int, end: int, ports: list[Port]) -> list[tuple[int, int, Port]]:
@@ -652,6 +675,8 @@ def _port_mentions(text: str, start: int, end: int, ports: list[Port]) -> list[t
             s, e = start + match.start(), start + match.end()
             if any(a <= s - start < b for a, b in blocked) or any(a <= s < b for a, b, _ in mentions):
                 continue
+            if _IN_A_NAME_AFTER.match(text, e) or _IN_A_NAME_BEFORE.search(text[max(0, s - 40) : s]):
+                continue  # "China Railway Urumqi Group Co., Ltd.": a company named after the city
             mentions.append((s, e, port))
     return sorted(mentions, key=lambda m: m[0])
 
@@ -684,9 +709,15 @@ def _period_slug(start: date | None, end: date) -> str:
 
 
 def extract(
-    text: str, published: date, ports: list[Port], metrics: list[MetricReading], taken_ids: set[str] | None = None
+    text: str,
+    published: date,
+    ports: list[Port],
+    metrics: list[MetricReading],
+    taken_ids: set[str] | None = None,
+    headline: str = "",
 ) -> Reading:
-    """Read one article: every figure it states about a land port, and every other number."""
+    """Read one article: every figure it states about a land port, and every other number. The
+    headline (the metadata's) only suggests a period to the curator (_headline_hint)."""
     taken = set(taken_ids or ())
     reference = reference_day(text, published)
     sentences = sentence_spans(text)
@@ -777,6 +808,12 @@ def extract(
             )
             if refusal:
                 figure["status"], figure["reason"] = "unresolved", refusal
+            elif q.shared_bound and figure["status"] == "proposed":
+                figure["status"], figure["reason"] = (
+                    "unresolved",
+                    f"{q.shared_bound!r} before the list may bound this value too, and the seed records only a"
+                    " bound written before the value itself",
+                )
             figures.append(figure)
             if port is not None:
                 named_ports[port.id] = port
@@ -790,8 +827,31 @@ def extract(
             taken.add(figure_id)
             figure["id"] = figure_id
 
+    hint = _headline_hint(headline, text, reference)
+    for figure in figures:
+        if hint and figure["status"] == "unresolved" and figure["reason"].startswith("no period stated"):
+            figure["reason"] += hint
     excluded = _exclusions(text, figures, reasons)
     return Reading(figures, list(named_ports.values()), excluded)
+
+
+def _headline_hint(headline: str, text: str, reference: date) -> str:
+    """What the headline says of a period the body does not state ("Port handles 150,000 passengers
+    in 2024"), for the curator: a figure takes no period from it. The headline is not the article's
+    text that the seed checks a figure against, and it often rounds or summarizes; so it is offered
+    only where it states one period and repeats a number of the body."""
+    periods = list(_PERIOD.finditer(headline))
+    numbers = {n.written for n in numbers_in(headline)} - {m for p in periods for m in re.findall(_NUM, p[0])}
+    if len(periods) != 1 or not numbers & {n.written for n in numbers_in(text)}:
+        return ""
+    try:
+        start, end = resolve_period(periods[0][0], reference)
+    except FigureError:
+        return ""
+    return (
+        f"; the headline says {periods[0][0].strip()!r} ({start} to {end}), but the seed checks a period"
+        " against the article's text, and the headline is not part of it"
+    )
 
 
 def _attribute_port(
@@ -842,6 +902,12 @@ def _attribute_port(
     for pattern, why in _NOT_A_PORT[1:]:
         if pattern.search(subject):
             return None, f"excluded: {why}", None
+    if not mentions and not _REFERENCE.search(text[s_start:s_end]):
+        # "121 million tonnes had been shipped by rail in Xinjiang": the region named after the value,
+        # and no port, nor a reference to one, in the sentence.
+        for pattern, why in _NOT_A_PORT[1:3]:
+            if pattern.search(text[q.end : clause_end]):
+                return None, f"excluded: {why}", None
     before = [m for m in mentions if m[0] < q.start]
     if before and len({m[2].id for m in mentions}) == 1:
         return before[-1][2], "", None
@@ -1139,7 +1205,9 @@ def read_article(path: Path, seeds_dir: Path) -> tuple[str, dict[str, Any], Read
         if other.name != f"{meta['id']}{FIGURES_SUFFIX}"
         for row in read_toml(other).get("figure", [])
     }
-    reading = extract(text, meta["published"], read_ports(seeds_dir), read_metrics(seeds_dir), taken)
+    reading = extract(
+        text, meta["published"], read_ports(seeds_dir), read_metrics(seeds_dir), taken, meta.get("headline", "")
+    )
     return text, meta, reading
 
 

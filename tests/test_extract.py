@@ -516,3 +516,43 @@ def test_a_running_total_by_a_month_since_a_launch_year_is_unresolved() -> None:
         )
     )["figures"][1:]
     assert (figure["value"], figure["status"], figure["period_end"]) == (4000, "unresolved", None)
+
+
+def test_this_year_before_a_list_and_by_a_day_after_it_is_one_period() -> None:
+    figures = read(
+        dateline(
+            "Traffic grew this year at the Irkeshtam port, with the station handling over 60,000 trips and"
+            " 50,000 vehicles by Sunday, up 40 percent and 35 percent year on year, respectively. The Irkeshtam"
+            " immigration inspection station said so."
+        )
+    )["figures"]
+    people, vehicles = figures
+    assert (people["metric"], people["status"], people["qualifier"], people["yoy_change_pct"]) == (
+        "passenger_crossings",
+        "proposed",
+        "more_than",
+        40,
+    )
+    assert (people["period_start"], people["period_end"]) == ("2023-01-01", "2023-07-02")
+    # "over" may bound the second item too; the seed records only a bound written before a value.
+    assert (vehicles["value"], vehicles["status"], vehicles["yoy_change_pct"]) == (50_000, "unresolved", 35)
+    assert "may bound this value too" in vehicles["reason"]
+
+
+def test_a_company_named_after_a_city_is_not_its_port() -> None:
+    text = dateline(
+        "The figures come from China Railway Urumqi Group Co., Ltd.\n"
+        "As of Friday, 2 million tonnes of cotton had been shipped by rail this year in Xinjiang."
+    )
+    reading = read(text)
+    assert reading["figures"] == [] and reading["ports"] == []
+    assert any("a region's total" in e["reason"] for e in reading["excluded"])
+
+
+def test_a_headline_only_suggests_its_period() -> None:
+    text = "The Torugart port saw over 90,000 travelers, up 20 percent year on year."
+    (figure,) = to_json(
+        extract(text, JULY_5, PORTS, METRICS, headline="Torugart port handles 90,000 travelers in 2022")
+    )["figures"]
+    assert (figure["status"], figure["period_end"]) == ("unresolved", None)
+    assert "the headline says 'in 2022' (2022-01-01 to 2022-12-31)" in figure["reason"]
