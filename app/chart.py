@@ -26,8 +26,9 @@ STATED, DERIVED = "#1f4e79", "#9cc3e6"
 RESOLVED, CONTRADICTED = "#c00000", "#c55a11"
 
 # Geometry, in viewBox units: at 390 px wide, a 480-unit drawing shows 13-unit text at 10.6 px.
-LEFT, RIGHT, TOP, PLOT_HEIGHT = 78, 16, 64, 240
-SLOT_MIN, SLOT_MAX, WIDTH_MIN = 22, 64, 480
+LEFT, RIGHT, TOP, PLOT_HEIGHT = 78, 16, 84, 240
+SLOT_MIN, SLOT_MAX, WIDTH_MIN = 24, 120, 480
+DOTS_FROM = 12  # a bar shorter than this shows no end dots: they would hide it
 
 TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).with_name("templates")), autoescape=True, keep_trailing_newline=True
@@ -50,6 +51,8 @@ class Bar:
     mark: str | None
     mark_colour: str
     more: list[tuple[str, str]]  # (number, href) of the statements after the first
+    dots: bool  # end dots drawn (the bar is tall enough to show them apart)
+    exact: bool  # one value: low and high the same, both included
 
 
 def nice_step(top: float) -> float:
@@ -82,6 +85,8 @@ def render(title: str, unit: str, points: list[dict[str, Any]], next_href: str |
     slot = max(SLOT_MIN, min(SLOT_MAX, (WIDTH_MIN - LEFT - RIGHT) / max(len(points), 1)))
     width = max(WIDTH_MIN, LEFT + RIGHT + slot * len(points))
     rotate = slot < 56 and len(points) > 1
+    # A few points stand in the middle of the plot, not crowded at its left.
+    first_x = LEFT + (width - LEFT - RIGHT - slot * len(points)) / 2
 
     def y(value: float) -> float:
         return round(TOP + PLOT_HEIGHT * (1 - value / top_value), 1)
@@ -103,7 +108,7 @@ def render(title: str, unit: str, points: list[dict[str, Any]], next_href: str |
             mark, mark_colour = "?", CONTRADICTED
         bars.append(
             Bar(
-                x=round(LEFT + slot * (i + 0.5), 1),
+                x=round(first_x + slot * (i + 0.5), 1),
                 y_low=y(p["value_low"]),
                 y_high=y(p["value_high"]) if p["value_high"] is not None else TOP,
                 open_top=p["value_high"] is None,
@@ -119,10 +124,12 @@ def render(title: str, unit: str, points: list[dict[str, Any]], next_href: str |
                 mark=mark,
                 mark_colour=mark_colour,
                 more=[(str(n), ref["href"]) for n, ref in enumerate(refs[1:], start=2)],
+                dots=p["value_high"] is None or y(p["value_low"]) - y(p["value_high"]) >= DOTS_FROM,
+                exact=p["value_high"] == p["value_low"],
             )
         )
     ticks = [(y(k * step), tick_label(k * step)) for k in range(int(round(top_value / step)) + 1)]
-    height = TOP + PLOT_HEIGHT + (96 if rotate else 48) + 64
+    height = TOP + PLOT_HEIGHT + (100 if rotate else 52) + 72
     return TEMPLATES.get_template("series_chart.svg").render(
         title=title,
         unit=unit,
@@ -136,7 +143,7 @@ def render(title: str, unit: str, points: list[dict[str, Any]], next_href: str |
         bottom=TOP + PLOT_HEIGHT,
         slot=slot,
         rotate=rotate,
-        legend_y=height - 44,
+        legend_y=height - 52,
         next_href=next_href,
         colours={"stated": STATED, "derived": DERIVED, "resolved": RESOLVED, "contradicted": CONTRADICTED},
         empty=not points,
