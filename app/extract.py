@@ -126,7 +126,7 @@ _UP = (
 )
 _NOUN_CHANGE = r"increase|decrease|rise|growth|drop|decline|jump|surge"
 _CHANGE = re.compile(
-    rf"(?:\b(?:{_UP})(?:\s+by)?|\b(?:an?\s+)?(?:year-on-year\s+)?(?:{_NOUN_CHANGE})\s+of)"
+    rf"(?:\b(?:{_UP})(?:\s+(?:slightly|sharply|steadily|significantly|markedly))?(?:\s+by)?|\b(?:an?\s+)?(?:year-on-year\s+)?(?:{_NOUN_CHANGE})\s+of)"
     rf"\s+(?:(?:{_QUALIFIER})\s+)?{_PERCENT}(?:(?:,|,? and)\s+(?:(?:{_QUALIFIER})\s+)?{_PERCENT})*{_YOY}?"
     rf"|\b(?:an?\s+)?(?:(?:{_QUALIFIER})\s+)?{_PERCENT}\s+(?:year-on-year\s+)?(?:{_NOUN_CHANGE}){_YOY}?",
     re.IGNORECASE,
@@ -150,8 +150,8 @@ _PERIOD = re.compile(
             rf"\b(?:so far this year|since the (?:beginning|start) of (?:this|the) year),?\s+(?:as of|by)\s+{_DAY}",
             rf"\b(?:as of|by)\s+{_DAY}(?:\s+this year)?",
             rf"\b(?:as of|by)\s+{_MONTH}(?!\s*\d)",  # "by May": no day, so it cannot be resolved
-            rf"\b(?:in|during|over)\s+the\s+(?:first|second|third|fourth)\s+(?:quarter|half|three quarters){_YEAR_OF}",
-            rf"\b(?:in|during|over)\s+the\s+first\s+{_COUNT}\s+months{_YEAR_OF}",
+            rf"\b(?:in|during|over|for)\s+the\s+(?:first|second|third|fourth)\s+(?:quarter|half|three quarters){_YEAR_OF}",
+            rf"\b(?:in|during|over|for)\s+the\s+first\s+{_COUNT}\s+months{_YEAR_OF}",
             rf"\b(?:(?:in|during)\s+)?(?:from|between)\s+{_MONTH}\s+(?:to|and|through)\s+{_MONTH}{_YEAR_OF}",
             rf"\b(?:in|during)\s+{_MONTH}\s+(?:and|to|through)\s+{_MONTH}{_YEAR_OF}",
             rf"\b(?:(?:in|during)\s+(?:the\s+)?)?{_MONTH}\s*[-–]\s*{_MONTH}(?:\s+period)?{_YEAR_OF}",
@@ -199,7 +199,7 @@ _NOT_A_PORT = [
     ),
     (
         re.compile(
-            r"\b(?:(?:the|these|both|two|three|four|five|its|all)\s+(?:\w+\s+)?ports|ports in|land ports|combined|together)\b",
+            r"\b(?:(?:the|these|both|two|three|four|five|its|all)\s+(?:\w+\s+)?ports|ports in|land ports)\b",
             re.I,
         ),
         "several ports together, not one port's",
@@ -289,8 +289,8 @@ def _unit_after(text: str, at: int, metrics: list[MetricReading]) -> tuple[Metri
             return best
         if best:
             return None  # "121 freight train routes" counts routes, not trains
-        of_the = re.match(r"of\s+(?:the|these|them|those)\s*", after) if position == at else None
-        if of_the:  # "8,420 of the trains"
+        of_the = re.match(r"(?:of\s+(?:the|these|them|those)|were|was|are)\s*", after) if position == at else None
+        if of_the:  # "8,420 of the trains"; "791 were outbound trains"
             position += spaces.end() + of_the.end() - 1
             continue
         # A word, or a parenthesis inside the name: "China-Europe (Central Asia) freight trains".
@@ -394,6 +394,10 @@ def _find_quantities(
             continue
         if re.match(r"\s*(?:percent|per cent|%)", after):
             continue  # a change or a share: read with the changes
+        if re.search(r"\bas\s+(?:little|few|short|many|much|long|high|low)\s+as\s+$", preceding, re.I):
+            # "trains leave in as little as 20 minutes": the best case, which no bound of ours says
+            reasons[at] = "a best or worst case ('as little as'), not a figure as things stand"
+            continue
         ranged = re.match(rf"\s*(?:to|-|–)\s*(?:{_NUM})", after) or (
             re.search(r"\bbetween\s+$", preceding) and re.match(rf"\s*and\s*(?:{_NUM})", after)
         )

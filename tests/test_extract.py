@@ -556,3 +556,40 @@ def test_a_headline_only_suggests_its_period() -> None:
     )["figures"]
     assert (figure["status"], figure["period_end"]) == ("unresolved", None)
     assert "the headline says 'in 2022' (2022-01-01 to 2022-12-31)" in figure["reason"]
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        # "for the first N months" is a period like "in the first N months".
+        (
+            "Trains through the Horgos port numbered 2,900 for the first five months of this year.",
+            ("freight_trains", 2900, "2023-01-01", "2023-05-31", None),
+        ),
+        # An adverb between the verb and its change.
+        (
+            "In May, the Alataw Pass handled 600 trains, up slightly by 2.5 percent year on year.",
+            ("freight_trains", 600, "2023-05-01", "2023-05-31", 2.5),
+        ),
+        # "they" are the trains: "together" is no joint total of ports.
+        (
+            "The Alataw Pass handled 600 trains in May. Together they carried 280,000 tonnes of goods.",
+            ("cargo_tonnage", 280_000, "2023-05-01", "2023-05-31", None),
+        ),
+        # A unit after a copula: "N were ... trains".
+        (
+            "The Alataw Pass handled 600 trains in May. Of these, 350 were outbound cargo trains.",
+            ("freight_trains", 350, "2023-05-01", "2023-05-31", None),
+        ),
+    ],
+)
+def test_more_of_the_genres_phrasings(sentence: str, expected: tuple[Any, ...]) -> None:
+    figure = proposed(dateline(sentence))[-1]
+    fields = ("metric", "value", "period_start", "period_end", "yoy_change_pct")
+    assert tuple(figure[f] for f in fields) == expected
+
+
+def test_a_best_case_is_no_figure() -> None:
+    reading = read(dateline("Trucks at the Bakti port now clear customs in as little as 15 minutes."))
+    assert reading["figures"] == []
+    assert any("a best or worst case" in e["reason"] for e in reading["excluded"])
