@@ -394,3 +394,33 @@ def test_csv_rows_hold_the_values_of_the_json_items(client: TestClient) -> None:
             "quote_end": item["source"]["end"],
         }
         assert row == {name: "" if flat[name] is None else str(flat[name]) for name in row}, item["id"]
+
+
+@pytest.mark.parametrize("metric", ["vehicle_crossings", "cargo_tonnage"])
+def test_a_series_follows_next_to_its_end_in_order(client: TestClient, synthetic: Path, metric: str) -> None:
+    """The synthetic series hold year-to-date runs (vehicle crossings, whose months are derived) and
+    restated figures (cargo tonnage, two sources for some months); a series' pages end to end are
+    its points, each once, in list order."""
+    database = sqlite3.connect(f"file:{synthetic}?mode=ro", uri=True)
+    expected = database.execute(
+        "SELECT period_end, start_key, kind FROM series_point WHERE port_id = 'kakaka' AND metric_id = ?", (metric,)
+    ).fetchall()
+    database.close()
+    kinds = {kind for _, _, kind in expected}
+    assert kinds == ({"stated", "derived"} if metric == "vehicle_crossings" else {"stated"})
+    seen: list[tuple[str, str, str]] = []
+    restated: list[dict[str, Any]] = []  # points resting on a figure and its restatement
+    url: str | None = f"/v1/ports/kakaka/metrics/{metric}/series?limit=37"
+    while url:
+        body = client.get(url).json()
+        assert body["total"] == len(expected)
+        seen += [(p["period_end"], p["period_start"] or "", p["kind"]) for p in body["items"]]
+        assert all(p["warning"] is None for p in body["items"])  # the statements are all true of one truth
+        restated += [
+            p
+            for p in body["items"]
+            if len({ref["id"].removesuffix("-restated") for ref in p["statements"]}) < len(p["statements"])
+        ]
+        url = body["links"].get("next")
+    assert seen == sorted(expected)
+    assert bool(restated) == (metric == "cargo_tonnage")

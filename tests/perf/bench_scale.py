@@ -75,6 +75,7 @@ class Sample:
     metrics: list[str]
     observations: list[str]
     months: list[str]  # "YYYY-MM" of periods that exist
+    metrics_of: dict[str, list[str]]  # the metrics each sampled port has figures of
 
     @classmethod
     def of(cls, path: Path) -> "Sample":
@@ -85,13 +86,26 @@ class Sample:
         months = [
             r[0][:7] for r in db.execute("SELECT DISTINCT period_end FROM observation ORDER BY period_end LIMIT 240")
         ]
+        metrics_of: dict[str, list[str]] = {}
+        placeholders = ",".join("?" * len(ports))
+        for port, metric in db.execute(
+            f"SELECT port_id, metric_id FROM observation_count WHERE port_id IN ({placeholders}) ORDER BY port_id, metric_id",
+            ports,
+        ):
+            metrics_of.setdefault(port, []).append(metric)
         db.close()
-        return cls(ports, metrics, ids, [months[len(months) * k // VARIANTS] for k in range(VARIANTS)])
+        return cls(ports, metrics, ids, [months[len(months) * k // VARIANTS] for k in range(VARIANTS)], metrics_of)
 
     def port(self, i: int) -> str:
         # Another spelling where the file has fewer ports than variants, so that the URL is new.
         port = self.ports[i % len(self.ports)]
         return port if i < len(self.ports) else port.upper()
+
+    def series_metric(self, i: int) -> str:
+        """A metric the port `port(i)` has figures of, so that its series holds points."""
+        port = self.ports[i % len(self.ports)]
+        metrics = self.metrics_of.get(port) or self.metrics
+        return metrics[i % len(metrics)]
 
     def metric(self, i: int) -> str:
         metric = self.metrics[i % len(self.metrics)]
@@ -109,6 +123,9 @@ def api_probes(s: Sample, i: int) -> dict[str, str]:
         "1,000-row CSV page": f"/v1/observations?format=csv&limit={1000 - i}",
         "port detail": f"/v1/ports/{s.port(i)}",
         "metric detail": f"/v1/metrics/{s.metric(i)}",
+        # Issue 17: a page of a consolidated series and its chart, each one range of series_point's key.
+        "series": f"/v1/ports/{s.port(i)}/metrics/{s.series_metric(i)}/series?limit={size}",
+        "series chart": f"/v1/ports/{s.port(i)}/metrics/{s.series_metric(i)}/series.svg?limit={size}",
     }
 
 
@@ -123,6 +140,9 @@ def datasette_probes(s: Sample, i: int, db: str) -> dict[str, str]:
         "1,000-row CSV page": f"{table}.csv?_size={1000 - i}",
         "port detail": f"/{db}/port/{s.port(i).lower()}.json?_v={i}",
         "metric detail": f"/{db}/metric/{s.metric(i).lower()}.json?_v={i}",
+        # The same rows of the same table, read as Datasette reads any table (it draws no chart).
+        "series": f"/{db}/series_point.json?port_id={s.port(i).lower()}&metric_id={s.series_metric(i).lower()}&_size={size}",
+        "series chart": f"/{db}/series_point.json?port_id={s.port(i).lower()}&metric_id={s.series_metric(i).lower()}&_size={size}&_v={i}",
     }
 
 

@@ -12,8 +12,14 @@ What it holds is made up and says so, but shaped like real port statistics:
   running total since the service began (no period start), as in the seeds;
 - one monthly bulletin per month as the source, whose text is the quotes of that month's figures,
   so that every quote (150 characters or more) stands at its offsets;
-- qualifiers of every kind, and a year-on-year change on four rows in five.
-Rows are generated month by month and inserted in list order, so memory stays flat whatever N.
+- qualifiers of every kind, and a year-on-year change on four rows in five;
+- statements that overlap, as articles do (issue 17), all of them true of one made-up truth per
+  series and month, so that the series consolidate without a conflict: the written value is the
+  truth read through its qualifier ("more than" one below it), and a change is the truths' own,
+  rounded to a tenth; every vehicle-crossing series is a year-to-date run (January, then January to
+  N each month, from which the seed derives each month); and every fourth cargo-tonnage figure
+  restates the month before's, from another bulletin (several sources for one period).
+Rows are generated month by month, so memory stays flat whatever N.
 """
 
 import argparse
@@ -113,6 +119,8 @@ QUALIFIERS = {
 }
 QUALIFIER_NAMES = list(QUALIFIERS)
 SOURCE_URL = "urn:synthetic:port-statistics"
+YEAR_TO_DATE_METRIC = "vehicle_crossings"  # every series of it a year-to-date run
+RESTATED_METRIC = "cargo_tonnage"  # every fourth figure of it the month before's, restated
 
 
 def syllables(n: int) -> list[int]:
@@ -184,7 +192,7 @@ class Generator:
             if n >= self.total:
                 break
             port_id, port_name = self.port_ids_and_names[s // len(self.metrics) % len(self.ports)]
-            figures.append(self.figure(n, port_id, port_name, self.metrics[s % len(self.metrics)], month))
+            figures.append(self.figure(n, port_id, port_name, self.metrics[s % len(self.metrics)], month, m, s))
         figures.sort(key=lambda f: f["id"])
         offset = len(self.heading(m))
         for figure in figures:
@@ -193,25 +201,62 @@ class Generator:
             offset = figure["quote_end"] + 1
         return figures
 
-    def figure(self, n: int, port_id: str, port_name: str, metric: MetricText, month: Month) -> dict[str, Any]:
+    def monthly_truth(self, m: int, s: int) -> int:
+        """The made-up true figure of series `s` in month `m`: around the series' own level."""
+        base = (
+            1000
+            + int.from_bytes(hashlib.blake2b(s.to_bytes(8, "little"), digest_size=4).digest(), "little") % 1_000_000
+        )
+        noise = hashlib.blake2b((m * 100_003 + s).to_bytes(8, "little"), digest_size=2).digest()
+        return base * (70 + int.from_bytes(noise, "little") % 61) // 100
+
+    def truth(self, m: int, s: int, metric: MetricText) -> int:
+        """What the figure of series `s` in month `m` counts truly: a year-to-date series sums its months."""
+        if metric.id != YEAR_TO_DATE_METRIC:
+            return self.monthly_truth(m, s)
+        january = m - m % 12
+        return sum(self.monthly_truth(k, s) for k in range(january, m + 1))
+
+    def figure(
+        self, n: int, port_id: str, port_name: str, metric: MetricText, month: Month, m: int = 0, s: int = 0
+    ) -> dict[str, Any]:
         digest = hashlib.blake2b(n.to_bytes(8, "little"), digest_size=8).digest()
         qualifier = QUALIFIER_NAMES[digest[0] % len(QUALIFIER_NAMES)]
-        value = 100 + int.from_bytes(digest[1:4], "little") % 2_000_000
+        restated = metric.id == RESTATED_METRIC and m % 4 == 3
+        if restated:  # the month before's figure, again, from this month's bulletin
+            m -= 1
+            start, end = self.month(m)
+            month = Month(start, end, f"{start:%B %Y}", f"{start:%Y-%m}", month.source_id)
+        truth = self.truth(m, s, metric)
+        # The written number, true of the truth through its qualifier.
+        value = truth - 1 if qualifier == "more_than" else truth + 1 if qualifier == "less_than" else truth
         running = metric.id == "freight_trains" and month.start.month == 12
-        period = f"since the service began, as of the end of {month.name}" if running else f"in {month.name}"
+        to_date = metric.id == YEAR_TO_DATE_METRIC and month.start.month > 1
+        period_start = None if running else date(month.start.year, 1, 1) if to_date else month.start
+        if running:
+            period = f"since the service began, as of the end of {month.name}"
+        elif to_date:
+            period = f"in the first {month.start.month} months of {month.start.year}"
+        else:
+            period = f"in {month.name}"
         value_text = f"{QUALIFIERS[qualifier]}{value:,} {metric.unit}"
         yoy = None
-        if digest[4] % 5:  # four rows in five
-            yoy = round((int.from_bytes(digest[5:7], "little") % 4000) / 10 - 50, 1)
+        if digest[4] % 5 and m >= 12:  # four rows in five, where there is a year before
+            before = self.truth(m - 12, s, metric)
+            change = (truth - before) / before * 100
+            yoy = round(change, 1)
+            if abs(change - yoy) > 0.0499:  # on the edge of its rounding: the change is left out
+                yoy = None
         yoy_text = None if yoy is None else f"{'up' if yoy >= 0 else 'down'} {abs(yoy)} percent year on year"
         quote = (
-            f"The {port_name} port reported {value_text} {period}"
+            ("Earlier data showed that " if restated else "")
+            + f"{'the' if restated else 'The'} {port_name} port reported {value_text} {period}"
             + (f", {yoy_text}" if yoy_text else "")
             + f", according to the monthly bulletin of the port authority, which compiles the {metric.name} "
             f"figures of every land port."
         )
         return {
-            "id": f"{port_id}-{metric.slug}-{month.slug}",
+            "id": f"{port_id}-{metric.slug}-{month.slug}" + ("-restated" if restated else ""),
             "port_id": port_id,
             "metric_id": metric.id,
             "value": float(value),
@@ -220,7 +265,7 @@ class Generator:
             "value_text": value_text,
             "unit_text": metric.unit,
             "scope": None,
-            "period_start": None if running else month.start,
+            "period_start": period_start,
             "period_end": month.end,
             "period_text": period,
             "yoy_change_pct": yoy,
