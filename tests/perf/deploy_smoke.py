@@ -18,7 +18,7 @@ for the run as `make seed` does. Then, in order:
    after client_header_timeout. For comparison, 500 of them sent to the single uvicorn directly.
 
 It prints a summary (the numbers docs/operations.md quotes) and exits 1 if a check fails.
-Settings: DEPLOY_SMOKE_DURATION (seconds per wrk run, default 4), DEPLOY_SMOKE_ROUNDS (default 3).
+Settings: DEPLOY_SMOKE_DURATION (seconds per wrk run, default 3), DEPLOY_SMOKE_ROUNDS (default 5).
 Run with the project venv's python from the checkout (make deploy-smoke does); nginx and wrk
 must be on PATH.
 """
@@ -46,8 +46,8 @@ from tests.perf.bench import Server, WrkResult, free_port, load_average, parse_w
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "deploy" / "nginx.conf.template"
-DURATION = int(os.environ.get("DEPLOY_SMOKE_DURATION", "4"))
-ROUNDS = int(os.environ.get("DEPLOY_SMOKE_ROUNDS", "3"))
+DURATION = int(os.environ.get("DEPLOY_SMOKE_DURATION", "3"))
+ROUNDS = int(os.environ.get("DEPLOY_SMOKE_ROUNDS", "5"))
 KILL_RUN = 10  # seconds of wrk around the kill: killed at 2 s, restarted at 4 s
 SLOW_CLIENTS = 5000
 SLOW_DIRECT = 500  # to the single uvicorn, for comparison: enough to show it, few enough to be harmless
@@ -350,23 +350,28 @@ async def slow_clients(port: int, count: int, wait: float, replica_ports: set[in
     before = established(replica_ports)
     gate = asyncio.Semaphore(200)  # connects in flight at once: under the accept queue's depth
 
-    async def open_one() -> tuple[asyncio.StreamReader, asyncio.StreamWriter] | None:
+    peak = [0]  # the most connections the replicas held above `before`, updated by sample()
+    stop = asyncio.Event()
+
+    async def sample() -> None:
+        while not stop.is_set():
+            peak[0] = max(peak[0], established(replica_ports) - before)
+            await asyncio.sleep(0.25)
+
+    async def open_one() -> tuple[asyncio.StreamReader, asyncio.StreamWriter, float] | None:
         async with gate:
             try:
                 reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), 5)
                 writer.write(b"GET /v1/por")
                 await writer.drain()
-                return reader, writer
+                return reader, writer, time.monotonic()
             except (OSError, TimeoutError):
                 return None
 
-    opened = [c for c in await asyncio.gather(*(open_one() for _ in range(count))) if c is not None]
-    sent_at = time.monotonic()
-    deadline = sent_at + wait
-
-    async def until_closed(reader: asyncio.StreamReader) -> float | None:
+    async def until_closed(reader: asyncio.StreamReader, sent_at: float) -> float | None:
+        """Seconds from the partial request to the server's close, or None if still open after `wait`."""
         try:
-            while await asyncio.wait_for(reader.read(1024), max(0.01, deadline - time.monotonic())):
+            while await asyncio.wait_for(reader.read(1024), max(0.01, sent_at + wait - time.monotonic())):
                 pass  # an error page before the close: read on until the close
         except TimeoutError:
             return None
@@ -374,12 +379,8 @@ async def slow_clients(port: int, count: int, wait: float, replica_ports: set[in
             pass  # reset by the server: closed too
         return time.monotonic() - sent_at
 
-    peak = [0]  # the most connections the replicas held above `before`, updated by sample()
-
-    async def sample() -> None:
-        while time.monotonic() < deadline:
-            peak[0] = max(peak[0], established(replica_ports) - before)
-            await asyncio.sleep(0.25)
+    sampler = asyncio.ensure_future(sample())  # from before the first connection
+    opened = [c for c in await asyncio.gather(*(open_one() for _ in range(count))) if c is not None]
 
     async def ask_health() -> tuple[float, int]:
         await asyncio.sleep(1)  # every slow client is connected and waiting by then
@@ -390,12 +391,12 @@ async def slow_clients(port: int, count: int, wait: float, replica_ports: set[in
         writer.close()
         return (time.monotonic() - start) * 1000, int(answer.split(b" ", 2)[1])
 
-    tasks = [asyncio.ensure_future(until_closed(reader)) for reader, _ in opened]
-    sampler = asyncio.ensure_future(sample())
+    tasks = [asyncio.ensure_future(until_closed(reader, sent_at)) for reader, _, sent_at in opened]
     probed = await ask_health() if probe else (0.0, 0)
     closes = await asyncio.gather(*tasks)
-    sampler.cancel()  # every connection closed or the wait over: nothing left to count
-    for _, writer in opened:
+    stop.set()  # every connection closed or its wait over: nothing left to count
+    await sampler
+    for _, writer, _ in opened:
         writer.close()
     done = [c for c in closes if c is not None]
     return SlowResult(len(opened), len(done), done, peak[0], *probed)
@@ -515,7 +516,6 @@ def main() -> int:
             )
             time.sleep(2)
             killed.kill()
-            kill_time = time.monotonic()
             time.sleep(2)
             killed.respawn()
             back_after = killed.wait_ready()
@@ -529,7 +529,7 @@ def main() -> int:
             print(
                 f"   {total} requests, {kill_run['rps']:.0f} req/s, p99 {kill_run['p99']:.1f} ms;"
                 f" nginx logged {failed_attempts} failed attempts on the killed replica, each sent on to the other;"
-                f" the replica answered again {back_after:.1f} s after its restart ({time.monotonic() - kill_time:.0f} s after the kill)"
+                f" the replica answered /healthz again {back_after:.1f} s after its restart, {2 + back_after:.1f} s after the kill"
             )
             time.sleep(5.5)  # its fail_timeout: then nginx sends it requests again
             before = established({killed.port})
