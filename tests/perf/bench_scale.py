@@ -47,6 +47,8 @@ def build_key() -> str:
     to any of them builds the files anew."""
     sources = sorted((ROOT / "migrations" / "versions").glob("*.py")) + [
         ROOT / "app" / "seed.py",
+        ROOT / "app" / "series.py",
+        ROOT / "app" / "intervals.py",
         Path(__file__).with_name("synthetic.py"),
         *sorted(path for path in SEEDS.iterdir() if path.is_file()),
     ]
