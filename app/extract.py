@@ -624,9 +624,12 @@ def _find_changes(text: str, start: int, end: int) -> list[Change]:
     return changes
 
 
-def _find_periods(text: str, start: int, end: int, inside: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _find_periods(
+    text: str, start: int, end: int, inside: list[tuple[int, int]], reference_year: int = 0
+) -> list[tuple[int, int]]:
     """The period phrases of a sentence. "By the end of October ... this year" is one period, the
-    year so far up to that day, though the figure stands between its words."""
+    year so far up to that day, though the figure stands between its words; so is "as of May 10
+    ... in 2023" in a report of 2023."""
     periods = []
     for match in _PERIOD.finditer(text, start, end):
         s, e = match.start(), match.end()
@@ -642,12 +645,13 @@ def _find_periods(text: str, start: int, end: int, inside: list[tuple[int, int]]
         phrase = text[s:e].lower()
         if merged:
             last = text[merged[-1][0] : merged[-1][1]].lower()
-            by_day = re.match(r"(?:as of|by)\b", last) and "this year" not in last and phrase == "this year"
+            this_year = phrase == "this year" or phrase == f"in {reference_year}"
+            by_day = re.match(r"(?:as of|by|on)\b", last) and "this year" not in last and this_year
             # "this year as of Sunday": the year so far, up to that day.
             # "this year at the port, with 9,000 vehicles by Sunday": the year so far, though a clause
             # stands between its words.
             year_first = (
-                last == "this year" and re.match(r"(?:as of|by)\b", phrase) and ";" not in text[merged[-1][1] : s]
+                last == "this year" and re.match(r"(?:as of|by|on)\b", phrase) and ";" not in text[merged[-1][1] : s]
             )
             if by_day or year_first:
                 merged[-1] = (merged[-1][0], e)
@@ -751,7 +755,7 @@ def extract(
                 reasons.setdefault(s_start + n.start, "in a photo caption")
             continue
         changes = _find_changes(text, s_start, s_end)
-        periods = _find_periods(text, s_start, s_end, [(c.start, c.end) for c in changes])
+        periods = _find_periods(text, s_start, s_end, [(c.start, c.end) for c in changes], reference.year)
         mentions = _port_mentions(text, s_start, s_end, ports)
         quote = claim_span(text, s_start, s_end)
         respectively = "respectively" in text[s_start:s_end]
@@ -963,9 +967,10 @@ def _figure(
     if scope:
         figure["scope"] = scope
     sentence = text[sentences[index][0] : sentences[index][1]]
-    cumulative = bool(
-        _ORDINAL.match(text[q.number.start : q.number.end + 2].strip().split()[0]) or _CUMULATIVE.search(sentence)
-    )
+    ordinal = _ORDINAL.match(text[q.number.start : q.number.end + 2].strip().split()[0])
+    # "the 5,000th train this year" counts the year so far; "the 6,500th train" all since the first.
+    this_year = any(re.search(r"\bthis year\b", text[a:b], re.I) for a, b in periods)
+    cumulative = bool((ordinal and not this_year) or _CUMULATIVE.search(sentence))
     needed: list[tuple[int, int]] = [port_context] if port_context else []
     period: tuple[int, int] | None = None
     own = [p for p in periods if not (q.metric.unit == "minutes" and re.search(r"[,;]", _between(text, q, p)))]
@@ -1001,7 +1006,7 @@ def _figure(
         # Reports write one sentence a paragraph, so the sentence before may stand in the paragraph before.
         reach = 4 if anaphoric else 2
         for a, b in list(reversed(sentences[:index]))[:reach]:
-            inherited = _find_periods(text, a, b, [(c.start, c.end) for c in _find_changes(text, a, b)])
+            inherited = _find_periods(text, a, b, [(c.start, c.end) for c in _find_changes(text, a, b)], reference.year)
             if len(inherited) == 1:
                 period = inherited[0]
                 needed.append((a, b))

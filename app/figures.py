@@ -264,7 +264,7 @@ _OF_YEAR = r"(?:,? (?:of )?(?:the year|(?P<year>\d{4}|this year|last year)))?"
 # Words that say a figure counts from no particular day: a running total.
 # A period that starts on a day an event happened: "since the resumption on April 1 this year".
 _SINCE_DAY = re.compile(
-    rf"since (?:(?:the |its )?[^,;]*? on )?(?P<day>(?:{_MONTH_PATTERN})\.? \d{{1,2}}(?:,? \d{{4}})?)(?: this year)?"
+    rf"since (?:(?:the |its )?[^,;]*? on )?(?P<day>(?:{_MONTH_PATTERN})\.? \d{{1,2}}(?:,? \d{{4}})?)(?P<this_year> this year)?"
 )
 _RUNNING_SINCE = re.compile(
     r"(?:since (?:\d{4}|(?:the|its) (?:service|route|line|launch|opening|start)\b.*|it (?:was )?(?:began|opened|launched).*)"
@@ -340,6 +340,9 @@ def resolve_period(period_text: str, reference: date, cumulative: bool = False) 
         return span(first, last, match)
     if match := re.fullmatch(r"(?P<year>\d{4})|last year", phrase):
         year = int(match["year"]) if match["year"] else reference.year - 1
+        if date(year, 12, 31) > reference and not cumulative:
+            # "in 2023" in a report of May 2023: the year so far, to a day it does not name.
+            raise FigureError(f"cannot resolve {period_text!r}: the year has not ended on {reference}")
         return (None if cumulative else date(year, 1, 1)), date(year, 12, 31)
     # The year so far: from January 1 to the day named, or to the reference day.
     if phrase == "last month":
@@ -356,6 +359,12 @@ def resolve_period(period_text: str, reference: date, cumulative: bool = False) 
         if int(match[1]) != reference.year:
             raise FigureError(f"cannot resolve {period_text!r}: not the reference day's year ({reference})")
         return (None if cumulative else date(reference.year, 1, 1)), reference
+    if _SINCE_DAY.fullmatch(phrase) is None and re.search(rf"\b{so_far}\b", phrase):
+        # "this year ... on Monday" (the 5,000th train this year left on Monday): the year so far, to that day.
+        on_day = re.search(rf"(?:^|\bon )((?:{'|'.join(_WEEKDAYS)})|(?:{_MONTH_PATTERN})\.? \d{{1,2}})\b", phrase)
+        if on_day and not re.search(r"\b(?:as of|by|till|until)\b", phrase):
+            named = _day(on_day[1], reference)
+            return (None if cumulative else date(named.year, 1, 1)), named
     if match := re.match(r"(?:.*?\b)?(?:as of|by|till|until) (?P<rest>.+)$", phrase):
         # "as of June 30", "by the end of June this year", "As of Sunday, the port ... this year":
         # the longest run of words after "as of" that reads as a day.
@@ -368,7 +377,8 @@ def resolve_period(period_text: str, reference: date, cumulative: bool = False) 
             except FigureError:
                 continue
         if day is not None:
-            if re.search(rf"\b{so_far}\b", phrase):
+            # "As of May 10, the port had handled 2,715 trains in 2023": the year so far, up to that day.
+            if re.search(rf"\b{so_far}\b", phrase) or re.search(rf"\bin {day.year}\b", phrase):
                 return (None if cumulative else date(day.year, 1, 1)), day
             if not cumulative:
                 raise FigureError(f"cannot resolve {period_text!r}: it says when, not since when")
@@ -376,7 +386,7 @@ def resolve_period(period_text: str, reference: date, cumulative: bool = False) 
     if match := _SINCE_DAY.fullmatch(phrase):
         # "since passenger clearance resumed on April 1 (this year)": from that day to the reference day.
         start = _day(match["day"], reference)
-        if start > reference:
+        if start > reference or (match["this_year"] and start.year != reference.year):
             raise FigureError(f"cannot resolve {period_text!r}: it starts after {reference}")
         return (None if cumulative else start), reference
     if _RUNNING_SINCE.fullmatch(phrase):

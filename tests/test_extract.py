@@ -593,3 +593,18 @@ def test_a_best_case_is_no_figure() -> None:
     reading = read(dateline("Trucks at the Bakti port now clear customs in as little as 15 minutes."))
     assert reading["figures"] == []
     assert any("a best or worst case" in e["reason"] for e in reading["excluded"])
+
+
+def test_an_ordinal_of_this_year_counts_the_year_so_far() -> None:
+    figure = only(dateline("On Monday, the Horgos port saw its 4,000th China-Europe freight train this year."))
+    assert (figure["period_start"], figure["period_end"], figure["cumulative"]) == ("2023-01-01", "2023-07-03", False)
+    # Without "this year" it is a running total since the first.
+    figure = only(dateline("On Monday, the Horgos port saw its 4,000th China-Europe freight train."))
+    assert (figure["period_start"], figure["period_end"], figure["cumulative"]) == (None, "2023-07-03", True)
+
+
+def test_a_day_and_the_reports_own_year_are_the_year_so_far() -> None:
+    figure = only(dateline("As of June 20, the Horgos port had handled 2,500 freight trains in 2023."))
+    assert (figure["period_start"], figure["period_end"]) == ("2023-01-01", "2023-06-20")
+    (figure,) = read(dateline("The Horgos port has handled 2,500 freight trains in 2023."))["figures"]
+    assert figure["status"] == "unresolved" and "has not ended" in figure["reason"]

@@ -167,6 +167,12 @@ JULY_4 = date(2023, 7, 4)  # a Tuesday
         ("on Tuesday", (date(2023, 7, 4), date(2023, 7, 4))),  # the reference day's own weekday: that day
         ("on Monday", (date(2023, 7, 3), date(2023, 7, 3))),  # else the last one before it
         ("on June 28", (date(2023, 6, 28), date(2023, 6, 28))),
+        # A period that starts on the day something happened runs to the reference day.
+        ("since the reopening of the pass on April 1 this year", (date(2023, 4, 1), JULY_4)),
+        ("since April 1", (date(2023, 4, 1), JULY_4)),
+        # A day named with "in <this year>" or "this year ... on <day>": the year so far, to that day.
+        ("as of May 10, the port had handled trains in 2023", (date(2023, 1, 1), date(2023, 5, 10))),
+        ("this year on Monday", (date(2023, 1, 1), date(2023, 7, 3))),
     ],
 )
 def test_resolve_period_against_a_july_dateline(text: str, period: tuple[date, date]) -> None:
@@ -202,6 +208,9 @@ def test_a_running_total_has_no_start(text: str, end: date) -> None:
         "since 2011",
         "during the Spring Festival holiday",
         "from June to January",
+        "in 2023",  # the reference day's own year has not ended: the year so far, to which day?
+        "by May",  # a month, not a day
+        "since the reopening on August 1 this year",  # after the reference day
     ],
 )
 def test_resolve_period_refuses_what_it_cannot_resolve_without_guessing(text: str) -> None:
