@@ -84,7 +84,7 @@ test: lint tools
 
 # Against a real server: 256 connections with 1 and then 2 workers (tests/test_load.py), and
 # hostile but legal clients on 300,000 synthetic observations (tests/test_reliability.py;
-# RELIABILITY_OBSERVATIONS=1000000 for the README's figures). -rP prints the numbers.
+# RELIABILITY_OBSERVATIONS=1000000 for the figures in docs/operations.md). -rP prints the numbers.
 test-load: install
 	$(BIN)/pytest -m load -rP
 

@@ -14,7 +14,7 @@ class Settings(BaseSettings):
     seeds_dir: Path = PROJECT_ROOT / "seeds"  # what `python -m app.seed` reads
     # How long clients and proxies may reuse an answer without asking again (ETag revalidates after).
     cache_max_age: int = 3600
-    # What one worker lets a request hold (README, "Reliability"). Queries run in threads, each on
+    # What one worker lets a request hold (docs/operations.md, "Reliability"). Queries run in threads, each on
     # a connection of the pool; SQLite on two cores gains nothing from more queries at once.
     database_connections: int = 8
     # Large answers (pages of more than 100 items, source views: tens of milliseconds of Python

@@ -108,7 +108,7 @@ CASES = [
     ("/v1/observations?format=CSV", 422, "'format'", ["json", "csv"], {}),
     ("/v1/ports/atlantis", 404, "No such port", PORTS, {}),
     (f"/v1/observations/{PORT}-{METRIC}-1999-01", 404, "No such observation", OBSERVATIONS, {}),
-    # Headers too large to be honest: one 100 KB value, or very many. See README, "Reliability".
+    # Headers too large to be honest: one 100 KB value, or very many. See docs/operations.md, "Reliability".
     ("/v1/ports", 431, "headers add up to more than 16384 bytes", None, {"X-Big": "a" * 100_000}),
     ("/v1/ports", 431, "headers add up to more than 16384 bytes", None, {f"X-H{i}": "x" * 20 for i in range(1000)}),
 ]

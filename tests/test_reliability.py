@@ -6,7 +6,7 @@ cheap answers stay fast, nothing answers 500, a limit answers 503 with Retry-Aft
 what a client held is back within a second of it leaving.
 
 Marked `load`: `make test-load` (and .ci/run) runs it, printing what it measured (-rP). The same
-tests measure the README's figures at a million observations:
+tests measure the figures of docs/operations.md at a million observations:
 `RELIABILITY_OBSERVATIONS=1000000 make test-load` (or RELIABILITY_DATABASE=<a synthetic file>).
 """
 

@@ -32,7 +32,7 @@ class InvalidParameter(Exception):
 
 
 class Busy(Exception):
-    """The server is at one of its limits for now (README, "Reliability"); the detail says which."""
+    """The server is at one of its limits for now (docs/operations.md, "Reliability"); the detail says which."""
 
     def __init__(self, detail: str):
         super().__init__(detail)
