@@ -70,7 +70,9 @@ echo "== GET /healthz"
 curl -sS -i --fail "$URL/healthz"
 echo
 echo "== GET /v1/ports (first 300 bytes)"
-curl -sS --fail "$URL/v1/ports" | head -c 300
+# Read whole, then cut: head closing the pipe early made curl fail (23) under pipefail.
+ports=$(curl -sS --fail "$URL/v1/ports")
+echo "${ports:0:300}"
 echo
 echo "== HEALTHCHECK, run by hand (no systemd timer here)"
 podman healthcheck run "$NAME"
