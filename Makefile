@@ -22,19 +22,20 @@ install: $(VENV)/.installed
 runtime: $(VENV)/.runtime
 
 # What the server needs, and no more, for make seed and make run: exact versions with hashes from
-# the image's lock (.ci/requirements.txt), then the project itself. setuptools too: Python 3.11's
-# venv brings 65.5.0, which has known vulnerabilities.
+# the image's lock (.ci/requirements.txt). The app runs from this checkout (python -m and uvicorn
+# both import it from here), so nothing else is installed before the first answer.
 $(VENV)/.runtime: pyproject.toml .ci/requirements.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip setuptools
 	$(BIN)/pip install --quiet --require-hashes -r .ci/requirements.txt
-	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
 # The test and audit tools on top, for everything that checks (.ci/requirements-test.txt, the same
-# versions of the runtime and more).
+# versions of the runtime and more), then the project itself. pip and setuptools upgraded: Python
+# 3.11's venv brings setuptools 65.5.0, which has known vulnerabilities and the audit would name.
 $(VENV)/.installed: $(VENV)/.runtime .ci/requirements-test.txt
+	$(BIN)/pip install --quiet --upgrade pip setuptools
 	$(BIN)/pip install --quiet --require-hashes -r .ci/requirements-test.txt
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
 # What the tests drive beside Python: Debian's Chromium for the browser tests (Playwright never
