@@ -738,6 +738,7 @@ def extract(
     figures: list[dict[str, Any]] = []
     reasons: dict[int, str] = {}
     named_ports: dict[str, Port] = {}
+    not_ports: set[int] = set()  # sentences whose figures are a region's, the country's or several ports'
 
     for index, (s_start, s_end) in enumerate(sentences):
         paragraph = paragraph_of(s_start)
@@ -800,13 +801,15 @@ def extract(
             if qi in port_by_quantity:
                 continue
             port_by_quantity[qi] = _attribute_port(
-                text, sentences, index, q, mentions, captions, ports, len(quantities) - qi
+                text, sentences, index, q, mentions, captions, ports, len(quantities) - qi, frozenset(not_ports)
             )
 
         for qi, q in enumerate(quantities):
             port, refusal, port_context = port_by_quantity[qi]
             if refusal.startswith("excluded:"):
                 reasons[q.number.start] = refusal.removeprefix("excluded: ")
+                if any(refusal.endswith(why) for _, why in _NOT_A_PORT[1:4]):
+                    not_ports.add(index)
                 if qi in change_of:
                     for n in numbers_in(text[change_of[qi][0] : change_of[qi][1]]):
                         reasons[change_of[qi][0] + n.start] = "the change of " + refusal.removeprefix("excluded: ")
@@ -871,9 +874,11 @@ def _attribute_port(
     captions: set[tuple[int, int]],
     ports: list[Port],
     quantities_after: int = 1,
+    not_ports: frozenset[int] = frozenset(),
 ) -> tuple[Port | None, str, tuple[int, int] | None]:
     """(port, refusal, context): the port a figure is about. The refusal is "excluded: <why>"
-    for a figure that is no port's, or why the port cannot be told."""
+    for a figure that is no port's, or why the port cannot be told. `not_ports`: the sentences
+    before whose figures were excluded as a region's, the country's or several ports'."""
     s_start, s_end = sentences[index]
     clause_start = s_start
     for brk in _CLAUSE_BREAK.finditer(text, s_start, q.start):
@@ -889,6 +894,11 @@ def _attribute_port(
         return None, f"excluded: {company[1]}", None
     if in_clause and re.search(r"\bports\b", text[clause_start : in_clause[0][0]], re.I):
         # "Ports across the prefecture, led by Horgos, ...": several ports, one named among them.
+        return None, "excluded: several ports together, not one port's", None
+    after_port = text[in_clause[-1][1] : q.start] if in_clause else ""
+    if in_clause and _NOT_A_PORT[3][0].search(after_port[after_port.rfind(",") + 1 :]):
+        # "Along with Alataw Pass, another rail port, the two ports have handled ...": the subject
+        # after the last comma, not an apposition ("Torugart, one of two land ports on the border,").
         return None, "excluded: several ports together, not one port's", None
     if in_clause:
         first = in_clause[0]
@@ -928,8 +938,12 @@ def _attribute_port(
     # Reports chain their references: "the port" three paragraphs on is still the one named last.
     in_captions = [(a, b) for a, b in sentences[:index] if any(p[0] <= a <= p[1] for p in captions)]
     candidates = [sentence for sentence in reversed(sentences[:index]) if sentence not in in_captions]
+    names_a_port = re.search(r"\b(?:the (?:land |border |highway |railway )?port|there)\b", text[s_start:s_end], re.I)
     for a, b in candidates:
         found = _port_mentions(text, a, b, ports)
+        if not found and sentences.index((a, b)) in not_ports and not names_a_port:
+            # "... 10,180 trains nationwide. The trains shipped 927,000 TEU": it goes on about that.
+            return None, "the sentence before states a figure that is no port's, and this one may go on about it", None
         if found:
             if len({m[2].id for m in found}) > 1:
                 return None, "the sentence names no port, and the one it refers to names several", None

@@ -608,3 +608,28 @@ def test_a_day_and_the_reports_own_year_are_the_year_so_far() -> None:
     assert (figure["period_start"], figure["period_end"]) == ("2023-01-01", "2023-06-20")
     (figure,) = read(dateline("The Horgos port has handled 2,500 freight trains in 2023."))["figures"]
     assert figure["status"] == "unresolved" and "has not ended" in figure["reason"]
+
+
+def test_the_two_ports_after_one_named_is_a_joint_total() -> None:
+    reading = read(
+        dateline(
+            "Together with Horgos, another rail port of the region, the two ports have handled over 9,000 freight"
+            " trains in the first half."
+        )
+    )
+    assert [f for f in reading["figures"] if f["status"] == "proposed"] == []
+    assert any("several ports together" in e["reason"] for e in reading["excluded"])
+    # An apposition that counts the ports is no joint total.
+    figure = only(dateline("Bakti, one of two land ports of Tacheng, handled 4,000 trucks in the first half."))
+    assert (figure["port"], figure["value"]) == ("bakti", 4000)
+
+
+def test_a_sentence_going_on_about_a_countrys_figure_takes_no_port_from_further_back() -> None:
+    text = dateline(
+        "The Horgos port handled 3,000 trains in the first half.\n"
+        "Nationwide, China-Europe freight trains made 9,000 trips in the first half.\n"
+        "The trains carried 800,000 TEUs of goods in the same period."
+    )
+    figures = read(text)["figures"]
+    assert [(f["value"], f["status"]) for f in figures] == [(3000, "proposed"), (800_000, "unresolved")]
+    assert "no port's" in figures[-1]["reason"]
