@@ -366,10 +366,16 @@ def _skip_spaces(text: str, at: int) -> int:
 
 
 def _find_quantities(
-    text: str, start: int, end: int, metrics: list[MetricReading], before: str = ""
+    text: str,
+    start: int,
+    end: int,
+    metrics: list[MetricReading],
+    before: str = "",
+    previous: MetricReading | None = None,
 ) -> tuple[list[Quantity], dict[int, str]]:
     """The figures a sentence states, each with its metric; and why each other number of it is
-    not a figure (by the number's offset)."""
+    not a figure (by the number's offset). `previous`: the metric of the last figure of the
+    sentence before, which "The figure for Horgos was 1,100" goes on counting."""
     quantities: list[Quantity] = []
     reasons: dict[int, str] = {}
     low_of_range: set[int] = set()
@@ -438,6 +444,8 @@ def _find_quantities(
                 # "the Horgos port handled 7,600 trains, while the Alashankou port handled 6,700"
                 earlier = quantities[-1]
                 subject = (earlier.metric, earlier.unit_start, earlier.unit_start + len(earlier.unit_text))
+            if subject is None and previous is not None and elliptical and _THE_FIGURE_FOR.search(text[start:at]):
+                subject = (previous, at, at)  # no unit written: the quote has none (unit_text "")
             if subject is None:
                 next_word = re.match(r"\s+([A-Za-z][\w-]*)", text[value_end:end])
                 if _YEAR.fullmatch(number.written):
@@ -549,6 +557,12 @@ def _find_quantities(
             kept.append(q)
     return kept, reasons
 
+
+# "The figure for Horgos was 1,100": the metric of the sentence before, for another port.
+_THE_FIGURE_FOR = re.compile(
+    rf"\b(?:figure|number|tally|count)\s+(?:for|at)\s+(?:the\s+)?[A-Z][\w-]*(?:\s+(?:[Pp]ort|Pass))?"
+    rf"\s+(?:was|were|stood at|reached|hit|came to)\s+(?:(?:{_QUALIFIER})\s+)?$"
+)
 
 # A bound that a list may share: "exceeded 7,000 and 6,500", "over 105,800 trips and 98,500 vehicles".
 _LIST_BOUND = re.compile(
@@ -739,6 +753,7 @@ def extract(
     reasons: dict[int, str] = {}
     named_ports: dict[str, Port] = {}
     not_ports: set[int] = set()  # sentences whose figures are a region's, the country's or several ports'
+    last_metric: MetricReading | None = None
 
     for index, (s_start, s_end) in enumerate(sentences):
         paragraph = paragraph_of(s_start)
@@ -747,7 +762,8 @@ def extract(
             if index and sentences[index - 1][1] >= paragraph[0]
             else ""
         )
-        quantities, number_reasons = _find_quantities(text, s_start, s_end, metrics, before)
+        quantities, number_reasons = _find_quantities(text, s_start, s_end, metrics, before, last_metric)
+        last_metric = quantities[-1].metric if quantities else None
         reasons.update(number_reasons)
         if paragraph in captions:
             for q in quantities:

@@ -633,3 +633,18 @@ def test_a_sentence_going_on_about_a_countrys_figure_takes_no_port_from_further_
     figures = read(text)["figures"]
     assert [(f["value"], f["status"]) for f in figures] == [(3000, "proposed"), (800_000, "unresolved")]
     assert "no port's" in figures[-1]["reason"]
+
+
+def test_the_figure_for_another_port_counts_what_the_sentence_before_counts() -> None:
+    figures = proposed(
+        dateline(
+            "The Alataw Pass handled 3,000 freight trains in the first half.\n"
+            "The figure for Horgos was over 2,400, up 9 percent year on year."
+        )
+    )
+    assert [
+        (f["port"], f["metric"], f["value"], f["qualifier"], f["period_end"], f["yoy_change_pct"]) for f in figures
+    ] == [
+        ("alataw", "freight_trains", 3000, "exact", "2023-06-30", None),
+        ("horgos", "freight_trains", 2400, "more_than", "2023-06-30", 9),
+    ]
