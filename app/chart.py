@@ -33,6 +33,8 @@ DOTS_FROM = 12  # a bar shorter than this shows no end dots: they would hide it
 TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).with_name("templates")), autoescape=True, keep_trailing_newline=True
 )
+# Compiled once, at import, not by the first request (which it cost about 100 ms).
+TEMPLATE = TEMPLATES.get_template("series_chart.svg")
 
 
 @dataclass
@@ -130,7 +132,7 @@ def render(title: str, unit: str, points: list[dict[str, Any]], next_href: str |
         )
     ticks = [(y(k * step), tick_label(k * step)) for k in range(int(round(top_value / step)) + 1)]
     height = TOP + PLOT_HEIGHT + (100 if rotate else 52) + 72
-    return TEMPLATES.get_template("series_chart.svg").render(
+    return TEMPLATE.render(
         title=title,
         unit=unit,
         bars=bars,

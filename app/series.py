@@ -16,10 +16,12 @@ period, at seed time (README, "One series from many statements").
 """
 
 import calendar
+import functools
 import itertools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, insert, select
@@ -27,6 +29,7 @@ from sqlmodel import SQLModel
 
 from app import models
 from app.intervals import Interval, difference, intersect, shown
+from app.seed_files import read_toml
 
 RESOLUTIONS_FILE = "resolutions.toml"
 
@@ -73,6 +76,7 @@ def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
+@functools.lru_cache(maxsize=65536)  # the same few hundred months, for every series
 def _is_month_end(day: date) -> bool:
     return day == _month_end(day.year, day.month)
 
@@ -84,6 +88,7 @@ def year_before(day: date) -> date:
     return day.replace(year=day.year - 1)
 
 
+@functools.lru_cache(maxsize=65536)
 def period_label(start: date | None, end: date) -> str:
     """A period in few words: "2023-01", "2023-Q2", "Jan–Aug 2023", "2022", "to 2023-02-06"."""
     if start is None:
@@ -166,9 +171,12 @@ def _derivations(stated: dict[tuple[date, str], Point], statements: list[Stateme
         and _is_month_end(p.period_end)
     ]
     to_date.sort(key=lambda p: p.period_end)
-    for shorter, longer in itertools.combinations(to_date, 2):
-        if shorter.period_end.year != longer.period_end.year:
-            continue
+    pairs = (
+        pair
+        for _, of_year in itertools.groupby(to_date, key=lambda p: p.period_end.year)
+        for pair in itertools.combinations(list(of_year), 2)
+    )
+    for shorter, longer in pairs:
         start = shorter.period_end + timedelta(days=1)
         months = longer.period_end.month - start.month + 1
         if not (months == 1 or (months == 3 and start.month % 3 == 1)):
@@ -236,10 +244,8 @@ def consolidate(
     return [points[key] for key in sorted(points)], warnings
 
 
-def read_resolutions(path: Any) -> list[Resolution]:
+def read_resolutions(path: Path) -> list[Resolution]:
     """The curated resolutions of seeds/resolutions.toml, if there is one."""
-    from app.seed_files import read_toml
-
     if not path.exists():
         return []
     rows = read_toml(path).get("resolution", [])

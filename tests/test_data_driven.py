@@ -35,6 +35,7 @@ MODULES = [
     "tests/test_bad_input.py",
     "tests/test_clients.py",
     "tests/test_openapi_properties.py",
+    "tests/test_series.py",
 ]
 
 

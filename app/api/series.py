@@ -16,7 +16,7 @@ from app.api.problems import error_responses
 from app.dataset import Dataset, Slice
 from app.negotiation import preferred
 from app.observations_csv import MEDIA_TYPE as CSV_MEDIA_TYPE
-from app.schemas import Page, SeriesPoint
+from app.schemas import Metric, Page, SeriesPoint
 
 router = APIRouter(prefix=links.PORTS, tags=["series"])
 # SVG is XML: text/xml for a client that asks for it (and for generated clients, which know text/*).
@@ -92,13 +92,13 @@ def point_record(row: Mapping[str, Any], unit: str) -> dict[str, Any]:
 
 def _points(
     dataset: Dataset, port: str, metric: str, after: str | None, limit: int, offset: int
-) -> tuple[Slice, str, str]:
-    """One page of points as records, with the port's and the metric's ids and the metric's unit."""
+) -> tuple[Slice, str, Metric]:
+    """One page of points as records, with the port's id and the metric."""
     port_id = dataset.port_id(port)
     found_metric = dataset.metric(metric)
     found = dataset.series(port_id, found_metric.id, after, limit, offset)
     records = [point_record(row, found_metric.unit) for row in found.items]
-    return Slice(records, found.next_after), port_id, found_metric.id
+    return Slice(records, found.next_after), port_id, found_metric
 
 
 @router.get(
@@ -117,8 +117,8 @@ def get_series(
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> Page[SeriesPoint]:
-    found, port_id, metric_id = _points(dataset, port, metric, after, limit, offset)
-    return page(request, response, found, dataset.series_count(port_id, metric_id), limit, offset)
+    found, port_id, found_metric = _points(dataset, port, metric, after, limit, offset)
+    return page(request, response, found, dataset.series_count(port_id, found_metric.id), limit, offset)
 
 
 @router.get(
@@ -183,11 +183,10 @@ def get_series_chart(
     offset: Offset = 0,
     accept: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Response:
-    found, port_id, metric_id = _points(dataset, port, metric, after, limit, offset)
+    found, port_id, found_metric = _points(dataset, port, metric, after, limit, offset)
     link = next_page(request, response, found)
-    metric_found, port_found = dataset.metric(metric_id), dataset.port(port_id)
-    title = f"{metric_found.name} at {port_found.name}"
-    svg = chart.render(title, metric_found.unit, found.items, link)
+    title = f"{found_metric.name} at {dataset.port(port_id).name}"
+    svg = chart.render(title, found_metric.unit, found.items, link)
     media_type = preferred(accept, CHART_TYPES)
     headers = {**response.headers, "Vary": "Accept"}
     return Response(svg, media_type=f"{media_type}; charset=utf-8", headers=headers)
