@@ -150,6 +150,7 @@ _PERIOD = re.compile(
             rf"\b(?:so far this year|since the (?:beginning|start) of (?:this|the) year),?\s+(?:as of|by)\s+{_DAY}",
             rf"\b(?:as of|by)\s+{_DAY}(?:\s+this year)?",
             rf"\b(?:as of|by)\s+{_MONTH}(?!\s*\d)",  # "by May": no day, so it cannot be resolved
+            rf"\b(?:as of|by|in|since)\s+(?:late|early|mid)[- ]?{_MONTH}",  # nor "as of late August"
             rf"\b(?:in|during|over|for)\s+the\s+(?:first|second|third|fourth)\s+(?:quarter|half|three quarters){_YEAR_OF}",
             rf"\b(?:in|during|over|for)\s+the\s+first\s+{_COUNT}\s+months{_YEAR_OF}",
             rf"\b(?:(?:in|during)\s+)?(?:from|between)\s+{_MONTH}\s+(?:to|and|through)\s+{_MONTH}{_YEAR_OF}",
@@ -239,6 +240,7 @@ class Change:
     end: int
     texts: list[tuple[int, int]]  # each percentage's yoy_text, for "respectively" lists
     yoy: bool
+    of_what: str = ""  # what the change names as its own: "42.6% in vehicle traffic"
 
 
 @dataclass
@@ -634,7 +636,13 @@ def _find_changes(text: str, start: int, end: int) -> list[Change]:
         texts = [(start + match.start(), start + match.start() + p.end()) for p in percents]
         if len(texts) == 1:
             texts = [(start + match.start(), start + match.end())]
-        changes.append(Change(start + match.start(), start + match.end(), texts, yoy_in_sentence))
+        # "an increase of 42.6% in vehicle traffic": the change says whose it is, in words the
+        # extractor does not match to a figure; "up 5 percent in May" names a period instead.
+        named = re.match(
+            r"\s+in\s+((?!the\b|this\b|last\b)[a-z][\w-]*(?:\s+[a-z][\w-]*)?)", text[start + match.end() : end]
+        )
+        of_what = named[1] if named and not _PERIOD.match(text, start + match.end() + 1) else ""
+        changes.append(Change(start + match.start(), start + match.end(), texts, yoy_in_sentence, of_what))
     return changes
 
 
@@ -797,7 +805,8 @@ def extract(
                 ]
                 preceding = [qi for qi, q in enumerate(quantities) if q.end <= change.start and qi not in change_of]
                 target = following[0] if following else (preceding[-1] if preceding else None)
-                if target is not None and target not in change_of and len(change.texts) == 1 and change.yoy:
+                attachable = len(change.texts) == 1 and change.yoy and not change.of_what
+                if target is not None and target not in change_of and attachable:
                     change_of[target] = change.texts[0]
                     used_changes.add(ci)
         for ci, change in enumerate(changes):
@@ -805,6 +814,8 @@ def extract(
                 why = "a change with no figure of a port beside it"
                 if not change.yoy:
                     why = "a change not stated against the year before (year on year)"
+                elif change.of_what:
+                    why = f"a change of what it names ({change.of_what!r}), not matched to a figure"
                 for n in numbers_in(text[change.start : change.end]):
                     reasons[change.start + n.start] = why
 

@@ -648,3 +648,21 @@ def test_the_figure_for_another_port_counts_what_the_sentence_before_counts() ->
         ("alataw", "freight_trains", 3000, "exact", "2023-06-30", None),
         ("horgos", "freight_trains", 2400, "more_than", "2023-06-30", 9),
     ]
+
+
+def test_a_change_that_names_its_own_figure_is_not_attached_to_another() -> None:
+    reading = read(
+        dateline(
+            "In May, cargo at the Khunjerab Pass reached 9,000 tonnes, an increase of 30% in vehicle traffic"
+            " and 20% in trade volume."
+        )
+    )
+    (figure,) = reading["figures"]
+    assert (figure["value"], figure["yoy_change_pct"]) == (9000, None)
+    assert any("a change of what it names" in e["reason"] for e in reading["excluded"])
+
+
+def test_late_in_a_month_is_a_period_it_cannot_resolve() -> None:
+    text = dateline("The Horgos port handled 3,000 trains in May.\nIt had handled 12,000 trucks as of late June.")
+    figures = read(text)["figures"]
+    assert [(f["value"], f["status"]) for f in figures] == [(3000, "proposed"), (12_000, "unresolved")]
