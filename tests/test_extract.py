@@ -653,7 +653,7 @@ def test_the_figure_for_another_port_counts_what_the_sentence_before_counts() ->
 def test_a_change_that_names_its_own_figure_is_not_attached_to_another() -> None:
     reading = read(
         dateline(
-            "In May, cargo at the Khunjerab Pass reached 9,000 tonnes, an increase of 30% in vehicle traffic"
+            "In May, cargo at the Khunjerab Pass reached 9,000 tonnes, a year-on-year increase of 30% in vehicle traffic"
             " and 20% in trade volume."
         )
     )
