@@ -141,7 +141,7 @@ _MONTH_WORDS = "January|February|March|April|May|June|July|August|September|Octo
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _YEAR_OF = r"(?:,?\s+(?:of\s+)?(?:this year|the year|last year|\d{4}))?"
 _COUNT = r"(?:\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven)"
-_DAY = rf"(?:{_WEEKDAY}|{_MONTH}\s+\d{{1,2}}(?:,\s+\d{{4}})?|the end of (?:{_MONTH}|last year|\d{{4}})(?:\s+(?:this year|\d{{4}}))?)"
+_DAY = rf"(?:(?:\d{{1,2}}:\d{{2}}\s*(?:a\.m\.|p\.m\.)?\s+)?{_WEEKDAY}|{_MONTH}\s+\d{{1,2}}(?:,\s+\d{{4}})?|the end of (?:{_MONTH}|last year|\d{{4}})(?:\s+(?:this year|\d{{4}}))?)"
 # Longest first: a period is the longest phrase that reads as one.
 _PERIOD = re.compile(
     "|".join(
@@ -171,7 +171,7 @@ _PERIOD = re.compile(
 )
 # A running total: it counts from no particular day (the 6,500th train; a cumulative total).
 _CUMULATIVE = re.compile(
-    r"\b(?:cumulative(?:ly)?|in total|to date|so far(?! (?:this year|in \d{4}))|since \d{4}|since (?:its|the) (?:launch|opening|start)"
+    r"\b(?:cumulative(?:ly)?|in total|to date|so far(?! (?:this year|in \d{4}))|since \d{4}|since (?:its|the) (?:launch|opening|start)(?! of)"
     r"|since the service began|accumulated)\b",
     re.IGNORECASE,
 )
@@ -291,8 +291,10 @@ def _unit_after(text: str, at: int, metrics: list[MetricReading]) -> tuple[Metri
             return best
         if best:
             return None  # "121 freight train routes" counts routes, not trains
-        of_the = re.match(r"(?:of\s+(?:the|these|them|those)|were|was|are)\s*", after) if position == at else None
-        if of_the:  # "8,420 of the trains"; "791 were outbound trains"
+        of_the = (
+            re.match(r"(?:of\s+(?:the|these|them|those)|were|was|are|trips\s+of)\s*", after) if position == at else None
+        )
+        if of_the:  # "8,420 of the trains"; "791 were outbound trains"; "13,000 trips of freight trains"
             position += spaces.end() + of_the.end() - 1
             continue
         # A word, or a parenthesis inside the name: "China-Europe (Central Asia) freight trains".
@@ -667,7 +669,14 @@ def _find_periods(
         phrase = text[s:e].lower()
         if merged:
             last = text[merged[-1][0] : merged[-1][1]].lower()
-            this_year = phrase == "this year" or phrase == f"in {reference_year}"
+            this_year = (
+                bool(
+                    re.fullmatch(
+                        r"this year|so far this year|since the (?:beginning|start) of (?:this|the) year", phrase
+                    )
+                )
+                or phrase == f"in {reference_year}"
+            )
             by_day = re.match(r"(?:as of|by|on)\b", last) and "this year" not in last and this_year
             # "this year as of Sunday": the year so far, up to that day.
             # "this year at the port, with 9,000 vehicles by Sunday": the year so far, though a clause

@@ -236,6 +236,7 @@ def _day(phrase: str, reference: date) -> date:
     Tuesday writes "as of Tuesday" for that day, and "last Tuesday" for the week before), "June 30"
     (the last before or on it), "the end of June", "the end of last year", "the end of 2022"."""
     phrase = re.sub(r"\s+", " ", phrase.strip().lower().rstrip(".,"))
+    phrase = re.sub(r"^\d{1,2}:\d{2}(?: ?[ap]\.m\.)? ", "", phrase)  # "8:00 a.m. Wednesday": that day
     if phrase in _WEEKDAYS:
         days_back = (reference.weekday() - _WEEKDAYS[phrase]) % 7
         return reference - timedelta(days=days_back)
@@ -365,10 +366,11 @@ def resolve_period(period_text: str, reference: date, cumulative: bool = False) 
         if on_day and not re.search(r"\b(?:as of|by|till|until)\b", phrase):
             named = _day(on_day[1], reference)
             return (None if cumulative else date(named.year, 1, 1)), named
-    if match := re.match(r"(?:.*?\b)?(?:as of|by|till|until) (?P<rest>.+)$", phrase):
+    for keyword in re.finditer(r"\b(?:as of|by|till|until) (?=.)", phrase):
         # "as of June 30", "by the end of June this year", "As of Sunday, the port ... this year":
-        # the longest run of words after "as of" that reads as a day.
-        words = match["rest"].replace(",", " ,").split()
+        # the longest run of words after "as of" that reads as a day; the first "by" that is
+        # followed by one ("goods handled this year by the port ... as of Thursday").
+        words = phrase[keyword.end() :].replace(",", " ,").split()
         day = None
         for count in range(min(len(words), 6), 0, -1):
             try:
@@ -376,13 +378,14 @@ def resolve_period(period_text: str, reference: date, cumulative: bool = False) 
                 break
             except FigureError:
                 continue
-        if day is not None:
-            # "As of May 10, the port had handled 2,715 trains in 2023": the year so far, up to that day.
-            if re.search(rf"\b{so_far}\b", phrase) or re.search(rf"\bin {day.year}\b", phrase):
-                return (None if cumulative else date(day.year, 1, 1)), day
-            if not cumulative:
-                raise FigureError(f"cannot resolve {period_text!r}: it says when, not since when")
-            return None, day
+        if day is None:
+            continue
+        # "As of May 10, the port had handled 2,715 trains in 2023": the year so far, up to that day.
+        if re.search(rf"\b{so_far}\b", phrase) or re.search(rf"\bin {day.year}\b", phrase):
+            return (None if cumulative else date(day.year, 1, 1)), day
+        if not cumulative:
+            raise FigureError(f"cannot resolve {period_text!r}: it says when, not since when")
+        return None, day
     if match := _SINCE_DAY.fullmatch(phrase):
         # "since passenger clearance resumed on April 1 (this year)": from that day to the reference day.
         start = _day(match["day"], reference)

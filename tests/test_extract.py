@@ -666,3 +666,30 @@ def test_late_in_a_month_is_a_period_it_cannot_resolve() -> None:
     text = dateline("The Horgos port handled 3,000 trains in May.\nIt had handled 12,000 trucks as of late June.")
     figures = read(text)["figures"]
     assert [(f["value"], f["status"]) for f in figures] == [(3000, "proposed"), (12_000, "unresolved")]
+
+
+@pytest.mark.parametrize(
+    "sentence, period",
+    [
+        # "by the port" is no day: the "as of" after it is.
+        (
+            "Goods handled this year by the Horgos port exceeded 5 million tonnes as of Thursday.",
+            ("2023-01-01", "2023-06-29"),
+        ),
+        # A time of day before the weekday.
+        (
+            "As of 9:00 a.m. Monday, the Horgos port had handled 5 million tonnes of goods this year.",
+            ("2023-01-01", "2023-07-03"),
+        ),
+        # "since the start of this year" is the year so far, not a running total.
+        (
+            "As of Monday, 1,500 freight trains had crossed at the Horgos port since the start of this year.",
+            ("2023-01-01", "2023-07-03"),
+        ),
+        # "N trips of <unit>"
+        ("To date, the Horgos port has handled over 9,000 trips of China-Europe freight trains.", (None, "2023-07-04")),
+    ],
+)
+def test_days_and_units_as_the_genre_words_them(sentence: str, period: tuple[str | None, str]) -> None:
+    figure = only(dateline(sentence))
+    assert (figure["period_start"], figure["period_end"]) == period
