@@ -182,7 +182,7 @@ _ORDINAL = re.compile(r"^\d[\d,]*(?:st|nd|rd|th)$")
 _NOT_A_PORT = [
     (
         re.compile(
-            r"\b(?:daily(?! necessities| goods| commodities| needs)|a day|per day|each day|every day|on average|average|single-day|per hour|a month|per month|monthly)\b(?!-)",
+            r"\b(?:daily(?! necessities| goods| commodities| needs)|a day|per day|each day|every day|on average|average|single-day|per hour|a month|per month|monthly|annually|per year|per annum|each year|every year)\b(?!-)",
             re.I,
         ),
         "an average or a single day's figure, not the port's total",

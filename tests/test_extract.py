@@ -167,6 +167,7 @@ def test_a_reference_takes_the_port_named_before(text: str, port: str, context: 
         ("The Horgos and Alataw ports handled 5,500 trains combined in the first half.", "several ports together"),
         ("A logistics company at the Horgos port handled 25,000 tonnes of goods in May.", "a company's figure"),
         ("The Irkeshtam port clears about 450 vehicles a day.", "an average or a single day's figure"),
+        ("For years, cargo at the Torugart port was about 400,000 tonnes annually.", "an average"),
     ],
 )
 def test_figures_that_are_no_ports_are_excluded_with_the_reason(sentence: str, reason: str) -> None:
