@@ -119,7 +119,9 @@ _YOY_WORDS = (
     rf"|compared (?:with|to) (?:the same period (?:of |in )?{_LAST_YEAR}|a year (?:earlier|ago)|{_LAST_YEAR})"
     rf"|on the previous year|over {_LAST_YEAR})"
 )
-_YOY = rf"(?:,?\s+{_YOY_WORDS})"
+# "up 41.8 percent over 2019": year on year only for a figure of 2020 (_versus_year_fits).
+_VERSUS_YEAR = r"(?:over|compared (?:with|to)|from|against)\s+(?:19|20)\d\d\b"
+_YOY = rf"(?:,?\s+(?:{_YOY_WORDS}|{_VERSUS_YEAR}))"
 _UP = (
     r"up|down|rising|rose|risen|grew|grown|growing|increased|increasing|jumped|jumping|surged|surging|soared|soaring"
     r"|climbed|climbing|fell|fallen|falling|dropped|dropping|declined|declining|decreased|decreasing|slid|plunged"
@@ -210,6 +212,11 @@ _NOT_A_PORT = [
         "a company's figure, not a port's",
     ),
 ]
+# Several ports as the subject of the main clause: "the two ports have handled" (not "bested
+# other railway ports in 2020").
+_SEVERAL_PORTS_SUBJECT = re.compile(
+    r"\b(?:the|these|both|all)\s+(?:two\s+|three\s+)?(?:\w+\s+)?ports\b(?!\s+in\b)", re.I
+)
 _DIGIT_VALUES = re.compile(rf"(?<![\w.,])(?:{_NUM})(?![\w-])")
 _REFERENCE = re.compile(r"\b(?:the (?:land |border |highway |railway )?port|there|they|it|its|among them)\b", re.I)
 # A photo caption: credited, or ending in the day the photo was taken ("..., Sept. 26, 2023.").
@@ -634,6 +641,7 @@ def _find_changes(text: str, start: int, end: int) -> list[Change]:
     sentence = text[start:end]
     yoy_in_sentence = _YOY_ANYWHERE.search(sentence) is not None
     for match in _CHANGE.finditer(sentence):
+        versus = re.search(rf"{_VERSUS_YEAR}$", match[0], re.I) is not None
         percents = list(re.finditer(_PERCENT, match[0]))
         texts = [(start + match.start(), start + match.start() + p.end()) for p in percents]
         if len(texts) == 1:
@@ -644,7 +652,7 @@ def _find_changes(text: str, start: int, end: int) -> list[Change]:
             r"\s+in\s+((?!the\b|this\b|last\b)[a-z][\w-]*(?:\s+[a-z][\w-]*)?)", text[start + match.end() : end]
         )
         of_what = named[1] if named and not _PERIOD.match(text, start + match.end() + 1) else ""
-        changes.append(Change(start + match.start(), start + match.end(), texts, yoy_in_sentence, of_what))
+        changes.append(Change(start + match.start(), start + match.end(), texts, yoy_in_sentence or versus, of_what))
     return changes
 
 
@@ -853,6 +861,11 @@ def extract(
             figure = _figure(
                 text, reference, published, q, quote, change_of.get(qi), periods, port, port_context, sentences, index
             )
+            if qi in change_of and "yoy_text" not in figure and figure["status"] == "proposed":
+                for n in numbers_in(text[change_of[qi][0] : change_of[qi][1]]):
+                    reasons[change_of[qi][0] + n.start] = (
+                        "a change against a year that is not the one before the figure's"
+                    )
             if refusal:
                 figure["status"], figure["reason"] = "unresolved", refusal
             elif q.shared_bound and figure["status"] == "proposed":
@@ -861,6 +874,9 @@ def extract(
                     f"{q.shared_bound!r} before the list may bound this value too, and the seed records only a"
                     " bound written before the value itself",
                 )
+            if _repeats_as_milestone(text, q, figure, figures):
+                reasons[q.number.start] = "the milestone of a figure stated before it (the Nth of the same count)"
+                continue
             figures.append(figure)
             if port is not None:
                 named_ports[port.id] = port
@@ -880,6 +896,16 @@ def extract(
             figure["reason"] += hint
     excluded = _exclusions(text, figures, reasons)
     return Reading(figures, list(named_ports.values()), excluded)
+
+
+def _repeats_as_milestone(text: str, q: Quantity, figure: dict[str, Any], figures: list[dict[str, Any]]) -> bool:
+    """ "The port has seen 1,500 trains this year ... a train from Germany became the 1,500th":
+    the ordinal is the milestone of the count already read, not a running total of its own."""
+    if not _ORDINAL.match(text[q.number.start : q.number.end + 2].strip().split()[0]):
+        return False
+    return any(
+        (f["port"], f["metric"], f["value"]) == (figure["port"], figure["metric"], figure["value"]) for f in figures
+    )
 
 
 def _headline_hint(headline: str, text: str, reference: date) -> str:
@@ -932,7 +958,7 @@ def _attribute_port(
         # "Ports across the prefecture, led by Horgos, ...": several ports, one named among them.
         return None, "excluded: several ports together, not one port's", None
     after_port = text[in_clause[-1][1] : q.start] if in_clause else ""
-    if in_clause and _NOT_A_PORT[3][0].search(after_port[after_port.rfind(",") + 1 :]):
+    if in_clause and _SEVERAL_PORTS_SUBJECT.search(after_port[after_port.rfind(",") + 1 :]):
         # "Along with Alataw Pass, another rail port, the two ports have handled ...": the subject
         # after the last comma, not an apposition ("Torugart, one of two land ports on the border,").
         return None, "excluded: several ports together, not one port's", None
@@ -1087,6 +1113,9 @@ def _figure(
         else:
             raise FigureError("no period stated in the sentence or the one before")
         figure["period_start"], figure["period_end"] = start, end
+        if change and not _versus_year_fits(figure["yoy_text"], start, end):
+            for key in ("yoy_text", "yoy_change_pct", "yoy_qualifier"):
+                figure.pop(key, None)
     except FigureError as error:
         figure["period_start"] = figure["period_end"] = None
         figure["status"], figure["reason"] = "unresolved", str(error)
@@ -1098,6 +1127,17 @@ def _figure(
         except FigureError as error:
             figure["status"], figure["reason"] = "unresolved", f"the seed's check refuses it: {error}"
     return figure
+
+
+def _versus_year_fits(yoy_text: str, start: date | None, end: date) -> bool:
+    """A change "over 2019" is year on year only for a figure of the calendar year 2020; against
+    any other year ("up 10 percent compared to 2019" in 2021) it is no year-on-year change."""
+    versus = re.search(rf"(?:{_VERSUS_YEAR})$", yoy_text, re.I)
+    if versus is None:
+        return True
+    year = int(versus[0][-4:])
+    whole_year = start is not None and (start.month, start.day, end.month, end.day) == (1, 1, 12, 31)
+    return whole_year and end.year == year + 1
 
 
 # A period that starts on a day: "since passenger clearance resumed on April 1 this year".

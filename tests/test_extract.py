@@ -694,3 +694,31 @@ def test_late_in_a_month_is_a_period_it_cannot_resolve() -> None:
 def test_days_and_units_as_the_genre_words_them(sentence: str, period: tuple[str | None, str]) -> None:
     figure = only(dateline(sentence))
     assert (figure["period_start"], figure["period_end"]) == period
+
+
+@pytest.mark.parametrize(
+    "sentence, change",
+    [
+        # Against the year before a whole year's figure: year on year.
+        ("The Alataw Pass handled 5,100 freight trains in 2022, up 12 percent over 2021.", 12),
+        # Against another year, or a part of a year against a whole one: not year on year.
+        ("The Alataw Pass handled 5,100 freight trains in 2022, up 20 percent compared to 2020.", None),
+        ("The Alataw Pass handled 2,600 freight trains in the first half, up 8 percent compared to 2022.", None),
+    ],
+)
+def test_a_change_against_a_named_year(sentence: str, change: float | None) -> None:
+    assert only(dateline(sentence))["yoy_change_pct"] == change
+
+
+def test_an_ordinal_that_repeats_a_count_is_its_milestone() -> None:
+    reading = read(
+        dateline(
+            "The Alataw Pass has seen 1,800 freight trains this year. A train from Poland became the 1,800th"
+            " freight train to cross the pass on Monday."
+        )
+    )
+    assert [(f["value"], f["period_start"]) for f in reading["figures"]] == [(1800, "2023-01-01")]
+    assert any("the milestone" in e["reason"] for e in reading["excluded"])
+    # "the two ports" after a comma is the subject; "other ports in" is not several ports.
+    figure = only(dateline("The Alataw Pass bested other railway ports in 2022 with a total of 5,100 freight trains."))
+    assert (figure["port"], figure["value"]) == ("alataw", 5100)
