@@ -9,6 +9,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, Route, ViewportSize
 
+from app.main import CONTENT_SECURITY_POLICY
 from app.seed import seed
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_source_view import PHONE, STRICT_CSP
@@ -92,3 +93,19 @@ def test_the_chart_draws_under_a_strict_policy_and_links_every_point(
         assert page.url == f"{base}{first}"
     finally:
         page.context.close()
+
+
+def test_the_chart_draws_under_the_apps_own_policy(browser: Browser, live_server: str) -> None:
+    """As served, with the app's own Content-Security-Policy header: nothing refused, at phone width."""
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+    try:
+        response = page.goto(f"{live_server}/v1/ports/alataw/metrics/cargo_tonnage/series.svg")
+        assert response is not None and response.status == 200
+        assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+        assert page.locator("g.point").count() >= 1
+        assert refused == []
+    finally:
+        context.close()
