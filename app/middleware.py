@@ -124,6 +124,7 @@ class ResponseCache:
         self.cache_control = f"public, max-age={max_age}".encode()
         self.entries: OrderedDict[tuple[str, bytes, str | None], CachedResponse] = OrderedDict()
         self.bytes = 0
+        self.rendering: dict[tuple[str, bytes, str | None], anyio.Event] = {}  # keys being rendered now
 
     def clear(self) -> None:
         self.entries.clear()
@@ -136,13 +137,14 @@ class ResponseCache:
         headers = Headers(scope=scope)
         key = (scope["path"], scope["query_string"], headers.get("accept"))
         entry = self.entries.get(key)
+        if entry is None and (in_flight := self.rendering.get(key)) is not None:
+            # The same request is being rendered: wait for its answer rather than render it again,
+            # so that a burst on a cold cache costs one rendering per distinct request, not one per
+            # client. An answer that is not kept (an error) is rendered again by each.
+            await in_flight.wait()
+            entry = self.entries.get(key)
         if entry is None:
-            entry = await self._render(scope, receive)
-            # Another request for the same key may have been rendered meanwhile: the first one stays.
-            if entry.identity.etag and key not in self.entries:
-                self.entries[key] = entry
-                self.bytes += entry.size
-                self._evict()
+            entry = await self._render_and_keep(key, scope, receive)
         else:
             self.entries.move_to_end(key)
         chosen = entry.identity
@@ -154,6 +156,24 @@ class ResponseCache:
         await chosen.send(
             send, entry.status, head=scope["method"] == "HEAD", if_none_match=headers.get("if-none-match")
         )
+
+    async def _render_and_keep(
+        self, key: tuple[str, bytes, str | None], scope: Scope, receive: Receive
+    ) -> CachedResponse:
+        done = anyio.Event()
+        first = self.rendering.setdefault(key, done) is done  # the others wait for the first
+        try:
+            entry = await self._render(scope, receive)
+            # Another request for the same key may have been rendered meanwhile: the first one stays.
+            if entry.identity.etag and key not in self.entries:
+                self.entries[key] = entry
+                self.bytes += entry.size
+                self._evict()
+            return entry
+        finally:
+            if first:
+                del self.rendering[key]
+                done.set()
 
     def _evict(self) -> None:
         while len(self.entries) > self.max_entries or self.bytes > self.max_bytes:

@@ -9,6 +9,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 
 from app.middleware import ResponseCache
 from tests.helpers import observations
@@ -93,6 +94,30 @@ def test_concurrent_first_requests_keep_the_count_of_bytes_right(app: FastAPI, c
     with ThreadPoolExecutor(1) as thread:  # a loop of its own: other tests may leave one running here
         thread.submit(asyncio.run, at_once()).result()
     assert cache.bytes == sum(entry.size for entry in cache.entries.values())
+
+
+def test_identical_first_requests_are_rendered_once(app: FastAPI, client: TestClient) -> None:  # noqa: ARG001
+    """A burst of the same request on a cold cache (a restart under load) costs one rendering:
+    the others wait for its answer instead of each taking a thread and a connection."""
+    queries: list[str] = []
+
+    def count(*arguments: Any) -> None:
+        queries.append(arguments[2])
+
+    async def at_once(url: str, times: int) -> None:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
+            answers = await asyncio.gather(*(http.get(url) for _ in range(times)))
+        assert {answer.status_code for answer in answers} == {200}
+
+    event.listen(app.state.engine, "before_cursor_execute", count)
+    try:
+        with ThreadPoolExecutor(1) as thread:  # a loop of its own, as above
+            thread.submit(asyncio.run, at_once("/v1/ports?limit=3&burst=1", 1)).result()
+            once = len(queries)
+            thread.submit(asyncio.run, at_once("/v1/ports?limit=3&burst=8", 8)).result()
+    finally:
+        event.remove(app.state.engine, "before_cursor_execute", count)
+    assert once > 0 and len(queries) == 2 * once
 
 
 def test_healthz_must_be_revalidated(client: TestClient) -> None:
