@@ -25,9 +25,9 @@ MEDIA_TYPE = "image/svg+xml"
 STATED, DERIVED = "#1f4e79", "#9cc3e6"
 RESOLVED, CONTRADICTED = "#c00000", "#c55a11"
 
-# Geometry, in viewBox units: at 390 px wide, a 480-unit drawing shows 13-unit text at 10.6 px.
+# Geometry, in viewBox units: at 390 px wide, a 420-unit drawing shows 14-unit text at 13 px.
 LEFT, RIGHT, TOP, PLOT_HEIGHT = 78, 16, 84, 240
-SLOT_MIN, SLOT_MAX, WIDTH_MIN = 24, 120, 480
+SLOT_MIN, SLOT_MAX, WIDTH_MIN = 24, 120, 420
 DOTS_FROM = 12  # a bar shorter than this shows no end dots: they would hide it
 
 TEMPLATES = Environment(
@@ -131,7 +131,7 @@ def render(title: str, unit: str, points: list[dict[str, Any]], next_href: str |
             )
         )
     ticks = [(y(k * step), tick_label(k * step)) for k in range(int(round(top_value / step)) + 1)]
-    height = TOP + PLOT_HEIGHT + (100 if rotate else 52) + 72
+    height = TOP + PLOT_HEIGHT + (100 if rotate else 52) + 92
     return TEMPLATE.render(
         title=title,
         unit=unit,
@@ -145,7 +145,7 @@ def render(title: str, unit: str, points: list[dict[str, Any]], next_href: str |
         bottom=TOP + PLOT_HEIGHT,
         slot=slot,
         rotate=rotate,
-        legend_y=height - 52,
+        legend_y=height - 72,
         next_href=next_href,
         colours={"stated": STATED, "derived": DERIVED, "resolved": RESOLVED, "contradicted": CONTRADICTED},
         empty=not points,
