@@ -1247,7 +1247,7 @@ def to_toml(reading: Reading, source_id: str) -> str:
     lines = [
         f"# The figures of seeds/{source_id}.txt, proposed by python -m app.extract; reviewed by a curator.",
         "# Unresolved figures are commented out with the reason: complete or exclude each, or the seed",
-        '# names its numbers. The README ("The seeds: one figures file per article") explains every field.',
+        '# names its numbers. docs/data.md ("The seeds: one figures file per article") explains every field.',
     ]
     for figure in reading.figures:
         seed = _as_seed(figure)

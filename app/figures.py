@@ -16,7 +16,7 @@ from typing import Any, Literal, get_args
 Qualifier = Literal["exact", "more_than", "at_least", "less_than", "at_most", "approximately"]
 QUALIFIERS: tuple[str, ...] = get_args(Qualifier)
 
-# Words that turn a number into a bound: the one table of readings (the README repeats it).
+# Words that turn a number into a bound: the one table of readings (docs/data.md repeats it).
 # Matched just before the number, longest first, so "no more than" wins over "more than".
 QUALIFIER_WORDS = {
     "more than": "more_than",

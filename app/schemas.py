@@ -99,7 +99,7 @@ class Observation(BaseModel):
     )
     value_low: int | float = Field(
         description=(
-            'DERIVED: the lowest value the words allow (app.intervals; README, "What a statement proves"). '
+            'DERIVED: the lowest value the words allow (app.intervals; docs/data.md, "What a statement proves"). '
             '"more than 1.11 million" is (1110000, null): low 1110000, not included, no upper bound; '
             '"1.16 million", rounded, is [1155000, 1165000); "3,800" in full digits is [3800, 3800]. Never below 0.'
         ),

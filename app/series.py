@@ -1,5 +1,5 @@
 """Many statements, one series: each port's figures of one metric consolidated into one point per
-period, at seed time (README, "One series from many statements").
+period, at seed time (docs/data.md, "One series from many statements").
 
 - A **stated** point is the intersection of every statement about that port, metric and period
   (app.intervals.intersect). Statements that share no value stop the seed (ConflictError, naming
