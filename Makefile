@@ -44,7 +44,7 @@ $(VENV)/.installed: $(VENV)/.runtime .ci/requirements-test.txt
 APT_INSTALL = DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
 tools:
 	@command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && can_apt=1; \
-	missing=""; [ -x /usr/bin/chromium ] || missing="chromium"; command -v npx >/dev/null || missing="$$missing nodejs npm"; \
+	missing=""; [ -x /usr/bin/chromium ] || missing=" chromium"; command -v npx >/dev/null || missing="$$missing nodejs npm"; \
 	if [ -n "$$missing" ]; then \
 	  if [ -n "$$can_apt" ]; then echo "== installing$$missing with apt-get"; apt-get update -qq && $(APT_INSTALL) $$missing >/dev/null; \
 	  else echo "make test needs:$$missing (Debian: sudo apt-get install -y$$missing)"; exit 1; fi; \
