@@ -59,6 +59,18 @@ def get(url: str) -> tuple[int, bytes]:
         return error.code, error.read()
 
 
+def stop_process_group(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to the process group a server was started in, SIGKILL if it is still there after 10 s."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)
+    except ProcessLookupError:
+        pass
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
 class Server:
     """One uvicorn process (and its workers), in its own process group so that it can be ended whole."""
 
@@ -109,14 +121,7 @@ class Server:
         return total_kb / 1024
 
     def stop(self) -> None:
-        try:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=10)
-        except ProcessLookupError:
-            pass
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
+        stop_process_group(self.process)
 
 
 UNITS_MS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3, "h": 3600e3}

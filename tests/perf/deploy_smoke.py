@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, cast
 
-from tests.perf.bench import Server, WrkResult, free_port, load_average, parse_wrk
+from tests.perf.bench import Server, WrkResult, free_port, load_average, parse_wrk, stop_process_group
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "deploy" / "nginx.conf.template"
@@ -154,14 +154,7 @@ class Nginx:
         raise RuntimeError(f"nginx gave no 200 on /healthz within {timeout} s:\n{self.error_log.read_text()}")
 
     def stop(self) -> None:
-        try:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=10)
-        except ProcessLookupError:
-            pass
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
+        stop_process_group(self.process)
 
 
 @dataclass
