@@ -11,7 +11,7 @@ from fastapi import APIRouter, Header, Query, Request, Response
 from pydantic import AfterValidator
 
 from app import chart, links
-from app.api.deps import DatasetDep, Limit, MetricKey, Offset, PortKey, next_page, page
+from app.api.deps import AFTER_DOC, DatasetDep, Limit, MetricKey, Offset, PortKey, next_page, page
 from app.api.problems import error_responses
 from app.dataset import Dataset, Slice
 from app.negotiation import preferred
@@ -39,10 +39,7 @@ SeriesAfter = Annotated[
     Query(
         max_length=30,
         json_schema_extra={"pattern": SERIES_CURSOR},
-        description=(
-            "Start after this position: the cursor that `links.next` carries, `<period_end>~<period_start>` of the "
-            "last point seen. It costs the same wherever it points, unlike `offset`."
-        ),
+        description=f"{AFTER_DOC} For a series, `<period_end>~<period_start>` of the last point seen.",
         examples=["2023-01-31~2023-01-01"],
     ),
     AfterValidator(_series_cursor),
